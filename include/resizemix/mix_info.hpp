@@ -1,0 +1,30 @@
+// resizemix/mix_info.hpp: what a mixer reports about one mix.
+//
+// Every mixer returns a mix_info: where the source pixels sit in the output,
+// which source region they came from, and the source's share of the output
+// pixels (lambda), which is the weight of the source label.
+#pragma once
+
+#include <ostream>
+
+#include "geometry.hpp"
+
+namespace resizemix {
+
+/// The result of one mix. For ResizeMix and CutMix, `box` holds the source
+/// pixels in the output and lambda = box.area() / (output width * height)
+/// exactly; for Mixup both boxes are the whole image and lambda is the blend
+/// weight of the source. lambda == 0 means the output is the target unchanged.
+struct mix_info {
+    resizemix::box box{};         ///< where source pixels sit in the output
+    resizemix::box source_box{};  ///< the source region used (the whole source for ResizeMix)
+    double lambda = 0.0;          ///< the source label weight, in [0, 1]
+    double tau = 0.0;             ///< ResizeMix scale factor; 0 for the other mixers
+};
+
+inline std::ostream& operator<<(std::ostream& os, const mix_info& info) {
+    return os << "mix_info{box=" << info.box << ", source_box=" << info.source_box
+              << ", lambda=" << info.lambda << ", tau=" << info.tau << "}";
+}
+
+}  // namespace resizemix
