@@ -6,6 +6,7 @@
 #pragma once
 
 #include <ostream>
+#include <string_view>
 
 #include "geometry.hpp"
 
@@ -20,11 +21,14 @@ struct mix_info {
     resizemix::box source_box{};  ///< the source region used (the whole source for ResizeMix)
     double lambda = 0.0;          ///< the source label weight, in [0, 1]
     double tau = 0.0;             ///< ResizeMix scale factor; 0 for the other mixers
+    std::string_view method = "none";  ///< which mixer ran: "resizemix", "cutmix", "mixup" or "none"
+    int choice = -1;              ///< for one_of / sometimes: index of the branch that ran (-1: none or not composed)
 };
 
 inline std::ostream& operator<<(std::ostream& os, const mix_info& info) {
     return os << "mix_info{box=" << info.box << ", source_box=" << info.source_box
-              << ", lambda=" << info.lambda << ", tau=" << info.tau << "}";
+              << ", lambda=" << info.lambda << ", tau=" << info.tau << ", method=" << info.method
+              << ", choice=" << info.choice << "}";
 }
 
 }  // namespace resizemix

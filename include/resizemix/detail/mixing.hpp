@@ -1,4 +1,11 @@
-// resizemix/detail/mixing.hpp: checks and copies shared by the mixers.
+// resizemix/detail/mixing.hpp: checks, copies and the two-step protocol shared by the mixers.
+//
+// Every mixer works in two steps: plan() draws the random parameters and
+// returns the mix_info (which fully determines the output), and render()
+// writes the pixels that go inside info.box into a box-sized view. The output
+// is the target outside the box and the rendered patch inside it. Splitting
+// the steps is what lets mix_batch mix in place: all patches are rendered from
+// the original pixels before any sample is overwritten.
 #pragma once
 
 #include <concepts>
@@ -7,6 +14,8 @@
 #include "../error.hpp"
 #include "../geometry.hpp"
 #include "../image.hpp"
+#include "../mix_info.hpp"
+#include "../random.hpp"
 #include "../saliency.hpp"
 #include "../view.hpp"
 
@@ -23,16 +32,11 @@ constexpr void check_pixel_types() {
                   "image_view<const T>); pass the target itself to mix in place");
 }
 
-/// Views must be non-empty, `out` the target's shape, channels equal; with
-/// `same_size`, the source must also have the target's height and width.
-template <class S, class T, class O>
-void check_mix_shapes(const char* mixer, const image_view<S>& source, const image_view<T>& target,
-                      const image_view<O>& out, bool same_size) {
-    if (source.empty() || target.empty() || out.empty()) fail(mixer, "source, target and out must be non-empty views");
-    if (out.channels() != target.channels() || out.height() != target.height() || out.width() != target.width()) {
-        fail(mixer, "out is ", out.channels(), "x", out.height(), "x", out.width(),
-             " (CxHxW) but must match the target, ", target.channels(), "x", target.height(), "x", target.width());
-    }
+/// Views must be non-empty and have equal channel counts; with `same_size`, the
+/// source must also have the target's height and width.
+template <class S, class T>
+void check_pair_shapes(const char* mixer, const image_view<S>& source, const image_view<T>& target, bool same_size) {
+    if (source.empty() || target.empty()) fail(mixer, "source and target must be non-empty views");
     if (source.channels() != target.channels()) {
         fail(mixer, "source has ", source.channels(), " channels but target has ", target.channels());
     }
@@ -42,20 +46,30 @@ void check_mix_shapes(const char* mixer, const image_view<S>& source, const imag
     }
 }
 
+template <class T, class O>
+void check_out_shape(const char* mixer, const image_view<T>& target, const image_view<O>& out) {
+    if (out.empty()) fail(mixer, "out must be a non-empty view");
+    if (out.channels() != target.channels() || out.height() != target.height() || out.width() != target.width()) {
+        fail(mixer, "out is ", out.channels(), "x", out.height(), "x", out.width(),
+             " (CxHxW) but must match the target, ", target.channels(), "x", target.height(), "x", target.width());
+    }
+}
+
 /// Copies every target pixel outside `hole` into `out` (the hole is about to be overwritten).
+/// Precondition: target and out are the same view or do not overlap.
 template <class T>
 void copy_outside(image_view<const T> target, image_view<T> out, const box& hole) {
     if (same_pixels(target, out)) return;
-    const index_t width = target.width();
-    const index_t height = target.height();
     if (hole.empty()) {
         copy(target, out);
         return;
     }
+    const index_t width = target.width();
+    const index_t height = target.height();
     const box strips[] = {
-        {0, 0, width, hole.y},                                               // above
-        {0, hole.y + hole.height, width, height - hole.y - hole.height},     // below
-        {0, hole.y, hole.x, hole.height},                                    // left
+        {0, 0, width, hole.y},                                                    // above
+        {0, hole.y + hole.height, width, height - hole.y - hole.height},          // below
+        {0, hole.y, hole.x, hole.height},                                         // left
         {hole.x + hole.width, hole.y, width - hole.x - hole.width, hole.height},  // right
     };
     for (const box& strip : strips) {
@@ -66,13 +80,35 @@ void copy_outside(image_view<const T> target, image_view<T> out, const box& hole
 /// The saliency map a policy needs, or an error naming the mixer argument.
 template <saliency_provider Provider>
 saliency_map fetch_saliency(const char* mixer, const char* argument, region policy, Provider& provider,
-                            image_role role, index_t image_index, index_t height, index_t width) {
-    saliency_map map = provider(saliency_query{role, image_index, height, width});
+                            image_role role, index_t height, index_t width) {
+    saliency_map map = provider(saliency_query{role, -1, height, width});
     if (map.empty()) {
         fail(mixer, argument, " ", to_string(policy), " needs a saliency map of the ",
              role == image_role::source ? "source" : "target", " image, but none was given");
     }
     return map;
+}
+
+/// One whole mix: plan, then the target outside the box and the rendered patch
+/// inside it. Inputs that share memory with `out` (other than `out` being the
+/// target itself) are copied first, so every pixel is read before it is written.
+template <class Mixer, class SourceT, class TargetT, class T, class Provider>
+mix_info run_mixer(const Mixer& mixer, image_view<SourceT> source, image_view<TargetT> target,
+                   image_view<T> out, rng& random, Provider& saliency) {
+    check_pixel_types<SourceT, TargetT, T>();
+    check_out_shape(Mixer::name, target, out);
+    if (may_overlap(source, out)) {
+        const image<T> staged(source);
+        return run_mixer(mixer, staged.const_view(), target, out, random, saliency);
+    }
+    if (may_overlap(target, out) && !same_pixels(target, out)) {
+        const image<T> staged(target);
+        return run_mixer(mixer, source, staged.const_view(), out, random, saliency);
+    }
+    const mix_info info = mixer.plan(source, target, random, saliency);
+    copy_outside<T>(target, out, info.box);
+    if (!info.box.empty()) mixer.render(info, source, target, out.subview(info.box));
+    return info;
 }
 
 }  // namespace resizemix::detail

@@ -5,65 +5,65 @@
 #pragma once
 
 #include <cmath>
-#include <vector>
 
 #include "../detail/mixing.hpp"
 #include "../mix_info.hpp"
-#include "../resize.hpp"
 #include "../random.hpp"
+#include "../resize.hpp"
 #include "../saliency.hpp"
 #include "../view.hpp"
 
 namespace resizemix {
 
 /// Mixup parameters; call as `mixup{}(source, target, out, rng)`. Source and
-/// target must have the same size. Draws one Beta weight.
+/// target must have the same size. Draws one Beta weight. Both boxes of the
+/// mix_info are the whole image.
 struct mixup {
+    static constexpr const char* name = "mixup";
+
     float alpha = 1.0f;  ///< Beta(alpha, alpha) parameter, > 0
 
     void validate() const {
-        if (!std::isfinite(alpha) || !(alpha > 0.0f)) {
-            detail::fail("mixup", "alpha must be finite and > 0, got ", alpha);
-        }
+        if (!std::isfinite(alpha) || !(alpha > 0.0f)) detail::fail(name, "alpha must be finite and > 0, got ", alpha);
     }
 
     template <class SourceT, class TargetT, class T>
     mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out,
                         rng& random) const {
-        detail::check_pixel_types<SourceT, TargetT, T>();
-        validate();
-        detail::check_mix_shapes("mixup", source, target, out, /*same_size=*/true);
-        mix_info info;
-        info.lambda = random.beta(alpha);
-        info.box = info.source_box = {0, 0, target.width(), target.height()};
-        blend<T>(source, target, out, static_cast<float>(info.lambda));
-        return info;
+        no_saliency none;
+        return detail::run_mixer(*this, source, target, out, random, none);
     }
 
     /// Mixup reads no saliency; this overload lets it stand wherever a mixer is called with a provider.
     template <class SourceT, class TargetT, class T, saliency_provider Provider>
     mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out,
-                        rng& random, Provider&&) const {
-        return (*this)(source, target, out, random);
+                        rng& random, Provider&& saliency) const {
+        return detail::run_mixer(*this, source, target, out, random, saliency);
     }
 
-private:
-    template <class T>
-    static void blend(image_view<const T> source, image_view<const T> target, image_view<T> out, float source_weight) {
-        // Each output pixel reads only the same position of both inputs, so
-        // `out` may be exactly the source or the target; any other overlap is staged.
-        const bool staged = (detail::may_overlap(source, out) && !detail::same_pixels(source, out)) ||
-                            (detail::may_overlap(target, out) && !detail::same_pixels(target, out));
-        image<T> staging;
-        const image_view<T> destination = staged ? (staging = image<T>(out.channels(), out.height(), out.width())).view() : out;
+    template <class SourceT, class TargetT, saliency_provider Provider>
+    mix_info plan(image_view<SourceT> source, image_view<TargetT> target, rng& random, Provider&&) const {
+        validate();
+        detail::check_pair_shapes(name, source, target, /*same_size=*/true);
+        mix_info info;
+        info.method = "mixup";
+        info.lambda = random.beta(alpha);
+        info.box = info.source_box = {0, 0, target.width(), target.height()};
+        return info;
+    }
+
+    /// Step two: the blend, written into `patch` (the whole image). Each output
+    /// pixel reads only the same position of both inputs, so `patch` may be the target itself.
+    template <class SourceT, class TargetT, class T>
+    void render(const mix_info& info, image_view<SourceT> source, image_view<TargetT> target,
+                image_view<T> patch) const {
+        const auto source_weight = static_cast<float>(info.lambda);
         const float target_weight = 1.0f - source_weight;
-        for (index_t c = 0; c < out.channels(); ++c)
-            for (index_t y = 0; y < out.height(); ++y)
-                for (index_t x = 0; x < out.width(); ++x)
-                    destination(c, y, x) = detail::from_accumulator<T>(
-                        source_weight * static_cast<float>(source(c, y, x)) +
-                        target_weight * static_cast<float>(target(c, y, x)));
-        if (staged) copy(staging.const_view(), out);
+        for (index_t c = 0; c < patch.channels(); ++c)
+            for (index_t y = 0; y < patch.height(); ++y)
+                for (index_t x = 0; x < patch.width(); ++x)
+                    patch(c, y, x) = detail::from_accumulator<T>(source_weight * static_cast<float>(source(c, y, x)) +
+                                                                 target_weight * static_cast<float>(target(c, y, x)));
     }
 };
 
