@@ -7,6 +7,8 @@
 // saliency variants) and Mixup come with it, with soft labels and Grad-CAM.
 #pragma once
 
+#include "batch.hpp"
+#include "compose.hpp"
 #include "error.hpp"
 #include "geometry.hpp"
 #include "image.hpp"

@@ -221,6 +221,7 @@ public:
     [[nodiscard]] index_t channels() const noexcept { return extents_[1]; }
     [[nodiscard]] index_t height() const noexcept { return extents_[2]; }
     [[nodiscard]] index_t width() const noexcept { return extents_[3]; }
+    [[nodiscard]] bool empty() const noexcept { return data_ == nullptr; }
     [[nodiscard]] bool is_exhaustive() const noexcept {
         const index_t image_size = extents_[1] * extents_[2] * extents_[3];
         return strides_[0] == image_size && (*this)[0].is_exhaustive();
