@@ -1,0 +1,654 @@
+// End-to-end tests of the resizemix CLI (examples/cli): run the built program on
+// the bundled photos and check the JSON report against the written image, the
+// output pixels against the library's own resize / copy, and that every error
+// is one line on stderr with exit status 1 or 2, leaves an existing output file
+// byte-identical and no temporary file behind.
+#include <catch2/catch.hpp>
+
+#ifdef RESIZEMIX_CLI_PATH
+
+#include <stb_image.h>
+#include <stb_image_write.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <resizemix/resizemix.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+std::string data_file(const std::string& name) { return std::string(RESIZEMIX_DATA_DIR) + "/" + name; }
+
+std::string read_text(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+}
+
+/// A fresh, empty folder per test case, so ctest may run test cases in parallel.
+/// Captured stdout/stderr live in `capture`, outputs in `out`.
+struct scratch {
+    fs::path root;
+    fs::path out;
+    fs::path capture;
+
+    explicit scratch(const std::string& name)
+        : root(fs::path(RESIZEMIX_TMP_DIR) / "cli" / name), out(root / "out"), capture(root / "capture") {
+        fs::remove_all(root);
+        fs::create_directories(out);
+        fs::create_directories(capture);
+    }
+    [[nodiscard]] std::string file(const std::string& name) const { return (out / name).string(); }
+
+    /// Names in the output folder (to spot leftover temporary files).
+    [[nodiscard]] std::set<std::string> listing() const {
+        std::set<std::string> names;
+        for (const auto& entry : fs::directory_iterator(out)) names.insert(entry.path().filename().string());
+        return names;
+    }
+};
+
+struct run_result {
+    int status = -1;
+    std::string out;
+    std::string err;
+};
+
+std::string shell_quote(const std::string& word) {
+    std::string quoted = "'";
+    for (const char c : word) {
+        if (c == '\'') quoted += "'\\''";
+        else quoted += c;
+    }
+    return quoted + "'";
+}
+
+/// Runs the CLI with `arguments`, capturing stdout and stderr in files.
+run_result run_cli(const scratch& dir, const std::vector<std::string>& arguments) {
+    std::string command = shell_quote(RESIZEMIX_CLI_PATH);
+    for (const auto& argument : arguments) command += " " + shell_quote(argument);
+    const fs::path out = dir.capture / "stdout";
+    const fs::path err = dir.capture / "stderr";
+    command += " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string()) + " </dev/null";
+    const int raw = std::system(command.c_str());
+    run_result result;
+    result.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    result.out = read_text(out);
+    result.err = read_text(err);
+    return result;
+}
+
+std::vector<std::string> mix_arguments(const std::string& method, const std::string& source,
+                                       const std::string& target, const std::string& out) {
+    return {"mix", "--method", method, "--source", source, "--target", target, "--out", out};
+}
+
+std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+/// Parses a successful run's stdout: exactly one JSON object on one line, nothing on stderr.
+json parse_report(const run_result& result) {
+    INFO("stderr: " << result.err);
+    REQUIRE(result.status == 0);
+    REQUIRE(result.err.empty());
+    REQUIRE(count_lines(result.out) == 1);
+    REQUIRE(result.out.back() == '\n');
+    json report = json::parse(result.out);
+    REQUIRE(report.is_object());
+    return report;
+}
+
+/// An 8-bit image decoded by stb_image, interleaved.
+struct pixels {
+    int width = 0;
+    int height = 0;
+    int channels = 0;
+    std::vector<std::uint8_t> values;
+
+    [[nodiscard]] resizemix::image_view<const std::uint8_t> view() const {
+        return resizemix::from_hwc(values.data(), height, width, channels);
+    }
+    [[nodiscard]] std::uint8_t at(int c, int y, int x) const {
+        return values[static_cast<std::size_t>((y * width + x) * channels + c)];
+    }
+};
+
+pixels load(const std::string& path, int channels = 0) {
+    pixels image;
+    int in_file = 0;
+    stbi_uc* data = stbi_load(path.c_str(), &image.width, &image.height, &in_file, channels);
+    INFO(path << ": " << (data == nullptr ? stbi_failure_reason() : "ok"));
+    REQUIRE(data != nullptr);
+    image.channels = channels != 0 ? channels : in_file;
+    image.values.assign(data, data + static_cast<std::size_t>(image.width) * image.height * image.channels);
+    stbi_image_free(data);
+    return image;
+}
+
+void save_png(const std::string& path, const pixels& image) {
+    REQUIRE(stbi_write_png(path.c_str(), image.width, image.height, image.channels, image.values.data(),
+                           image.width * image.channels) != 0);
+}
+
+/// The photo with every value inverted: a same-size partner that differs everywhere.
+pixels inverted(pixels image) {
+    for (auto& value : image.values) value = static_cast<std::uint8_t>(255 - value);
+    return image;
+}
+
+resizemix::box box_of(const json& j) {
+    return {j.at("x").get<resizemix::index_t>(), j.at("y").get<resizemix::index_t>(),
+            j.at("width").get<resizemix::index_t>(), j.at("height").get<resizemix::index_t>()};
+}
+
+/// Counts pixels of `output` that differ from `expected`; reports the first one.
+std::size_t mismatches(const pixels& output, const pixels& expected) {
+    REQUIRE(output.width == expected.width);
+    REQUIRE(output.height == expected.height);
+    REQUIRE(output.channels == expected.channels);
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < output.values.size(); ++i) {
+        if (output.values[i] != expected.values[i]) {
+            if (count == 0) {
+                const auto pixel = static_cast<int>(i) / output.channels;
+                WARN("first mismatch at x=" << pixel % output.width << " y=" << pixel / output.width << ": "
+                                            << int(output.values[i]) << " != " << int(expected.values[i]));
+            }
+            ++count;
+        }
+    }
+    return count;
+}
+
+/// `target` with `patch` written over `where`.
+pixels pasted(pixels target, resizemix::image_view<const std::uint8_t> patch, const resizemix::box& where) {
+    REQUIRE(patch.width() == where.width);
+    REQUIRE(patch.height() == where.height);
+    for (resizemix::index_t y = 0; y < where.height; ++y)
+        for (resizemix::index_t x = 0; x < where.width; ++x)
+            for (resizemix::index_t c = 0; c < target.channels; ++c)
+                target.values[static_cast<std::size_t>(((where.y + y) * target.width + where.x + x) * target.channels + c)] =
+                    patch(c, y, x);
+    return target;
+}
+
+/// The library's bilinear resize of a whole image to width x height.
+resizemix::image<std::uint8_t> resized(const pixels& image, resizemix::index_t width, resizemix::index_t height) {
+    resizemix::image<std::uint8_t> result(image.channels, height, width);
+    resizemix::resize(image.view(), result.view());
+    return result;
+}
+
+void check_lambda_is_box_share(const json& report, int width, int height) {
+    const auto b = box_of(report.at("box"));
+    CHECK(b.inside(width, height));
+    CHECK(report.at("lambda").get<double>() ==
+          Approx(static_cast<double>(b.width * b.height) / (static_cast<double>(width) * height)).margin(1e-12).epsilon(0));
+}
+
+/// A map (1 channel) of `fill` everywhere except `value` at (x, y).
+std::string write_map(const scratch& dir, const std::string& name, int width, int height, int x, int y,
+                      std::uint8_t fill, std::uint8_t value) {
+    pixels map{width, height, 1, std::vector<std::uint8_t>(static_cast<std::size_t>(width * height), fill)};
+    map.values[static_cast<std::size_t>(y * width + x)] = value;
+    const std::string path = (dir.root / name).string();
+    save_png(path, map);
+    return path;
+}
+
+/// The box a saliency policy should give: centred on map pixel (x, y) scaled to the image, shifted inside.
+resizemix::box expected_centred_box(int map_x, int map_y, int map_width, int map_height, resizemix::index_t width,
+                                    resizemix::index_t height, int image_width, int image_height) {
+    const auto centre_x = static_cast<resizemix::index_t>((map_x + 0.5) * image_width / map_width);
+    const auto centre_y = static_cast<resizemix::index_t>((map_y + 0.5) * image_height / map_height);
+    return {std::clamp<resizemix::index_t>(centre_x - width / 2, 0, image_width - width),
+            std::clamp<resizemix::index_t>(centre_y - height / 2, 0, image_height - height), width, height};
+}
+
+/// Runs a command that must fail: exit `status`, exactly one line on stderr
+/// naming the problem, nothing on stdout, the existing output untouched and no
+/// temporary file left beside it.
+void expect_failure(const scratch& dir, const std::vector<std::string>& arguments_before_out, const std::string& out_name,
+                    const std::vector<std::string>& arguments_after_out, int status, const std::string& message_part) {
+    const std::string out = dir.file(out_name);
+    const std::string precious = read_text(data_file("chelsea.png"));  // a real image already sitting there
+    write_text(out, precious);
+    const auto before = dir.listing();
+
+    std::vector<std::string> arguments = arguments_before_out;
+    arguments.push_back("--out");
+    arguments.push_back(out);
+    const run_result result = run_cli(dir, arguments + arguments_after_out);
+    INFO("stderr: " << result.err);
+    CHECK(result.status == status);
+    CHECK(count_lines(result.err) == 1);
+    CHECK(result.err.rfind("resizemix: error: ", 0) == 0);
+    CHECK(result.err.find(message_part) != std::string::npos);
+    CHECK(result.out.empty());
+    CHECK(read_text(out) == precious);
+    CHECK(dir.listing() == before);
+}
+
+std::vector<std::string> mix_without_out(const std::string& method, const std::string& source, const std::string& target) {
+    return {"mix", "--method", method, "--source", source, "--target", target};
+}
+
+}  // namespace
+
+TEST_CASE("cli: resizemix writes the target's size and a box of round(tau * W) x round(tau * H)", "[cli]") {
+    const scratch dir("resizemix-report");
+    const std::string out = dir.file("mixed.png");
+    const json report = parse_report(run_cli(
+        dir, mix_arguments("resizemix", data_file("chelsea.png"), data_file("coffee.png"), out) + std::vector<std::string>{"--seed", "3"}));
+
+    int width = 0, height = 0, channels = 0;
+    REQUIRE(stbi_info(out.c_str(), &width, &height, &channels) != 0);
+    CHECK(width == 600);
+    CHECK(height == 400);
+    CHECK(channels == 3);
+
+    CHECK(report.at("method") == "resizemix");
+    CHECK(report.at("seed") == 3);
+    CHECK_FALSE(report.contains("label"));
+    const double tau = report.at("tau").get<double>();
+    CHECK(tau >= 0.1 - 1e-7);
+    CHECK(tau <= 0.8 + 1e-7);
+    const auto b = box_of(report.at("box"));
+    CHECK(b.width == std::lround(tau * 600));
+    CHECK(b.height == std::lround(tau * 400));
+    CHECK(box_of(report.at("source_box")) == resizemix::box{0, 0, 451, 300});
+    check_lambda_is_box_share(report, 600, 400);
+}
+
+TEST_CASE("cli: resizemix output is the target outside the box and the library's resize of the source inside", "[cli]") {
+    const scratch dir("resizemix-pixels");
+    const std::string out = dir.file("mixed.png");
+    const json report = parse_report(
+        run_cli(dir, mix_arguments("resizemix", data_file("chelsea.png"), data_file("coffee.png"), out) +
+                         std::vector<std::string>{"--seed", "11"}));
+    const auto b = box_of(report.at("box"));
+    const pixels target = load(data_file("coffee.png"));
+    const pixels source = load(data_file("chelsea.png"), target.channels);
+    const auto patch = resized(source, b.width, b.height);
+    CHECK(mismatches(load(out), pasted(target, patch.const_view(), b)) == 0);
+}
+
+TEST_CASE("cli: --scale-range bounds tau; MIN == MAX fixes the patch size", "[cli]") {
+    const scratch dir("resizemix-scale-range");
+    const std::string out = dir.file("mixed.png");
+    const json fixed = parse_report(run_cli(
+        dir, mix_arguments("resizemix", data_file("astronaut.png"), data_file("coffee.png"), out) +
+                 std::vector<std::string>{"--scale-range", "0.5", "0.5"}));
+    CHECK(fixed.at("tau").get<double>() == Approx(0.5).margin(1e-7));
+    CHECK(box_of(fixed.at("box")).width == 300);
+    CHECK(box_of(fixed.at("box")).height == 200);
+    CHECK(fixed.at("lambda").get<double>() == Approx(0.25).margin(1e-12));
+
+    for (const char* seed : {"1", "2", "3", "4", "5"}) {
+        const json report = parse_report(run_cli(
+            dir, mix_arguments("resizemix", data_file("astronaut.png"), data_file("coffee.png"), out) +
+                     std::vector<std::string>{"--scale-range", "0.3", "0.4", "--seed", seed}));
+        const double tau = report.at("tau").get<double>();
+        CHECK(tau >= 0.3 - 1e-7);
+        CHECK(tau <= 0.4 + 1e-7);
+        check_lambda_is_box_share(report, 600, 400);
+    }
+}
+
+TEST_CASE("cli: cutmix pastes the source's source_box pixels at the corresponding place", "[cli]") {
+    const scratch dir("cutmix-same-size");
+    const pixels target = load(data_file("astronaut.png"));
+    const pixels source = inverted(target);
+    const std::string source_path = (dir.root / "inverted.png").string();
+    save_png(source_path, source);
+    const std::string out = dir.file("mixed.png");
+    const json report = parse_report(run_cli(dir, mix_arguments("cutmix", source_path, data_file("astronaut.png"), out) +
+                                                      std::vector<std::string>{"--seed", "4"}));
+    CHECK(report.at("method") == "cutmix");
+    CHECK_FALSE(report.contains("tau"));
+    const auto b = box_of(report.at("box"));
+    const auto cut = box_of(report.at("source_box"));
+    CHECK(b == cut);
+    check_lambda_is_box_share(report, 512, 512);
+    REQUIRE_FALSE(b.empty());
+    CHECK(mismatches(load(out), pasted(target, source.view().subview(cut), b)) == 0);
+}
+
+TEST_CASE("cli: cutmix with a random paste region and a source of another size", "[cli]") {
+    const scratch dir("cutmix-other-size");
+    const std::string out = dir.file("mixed.png");
+    const json report = parse_report(
+        run_cli(dir, mix_arguments("cutmix", data_file("chelsea.png"), data_file("coffee.png"), out) +
+                         std::vector<std::string>{"--seed", "9", "--paste-region", "random", "--alpha", "2"}));
+    const auto b = box_of(report.at("box"));
+    const auto cut = box_of(report.at("source_box"));
+    check_lambda_is_box_share(report, 600, 400);
+    CHECK(cut.inside(600, 400));
+    CHECK(cut.width == b.width);
+    CHECK(cut.height == b.height);
+    REQUIRE_FALSE(b.empty());
+    // The source is first brought to the target's size with the library's bilinear resize.
+    const pixels target = load(data_file("coffee.png"));
+    const auto source = resized(load(data_file("chelsea.png"), 3), 600, 400);
+    CHECK(mismatches(load(out), pasted(target, source.const_view().subview(cut), b)) == 0);
+}
+
+TEST_CASE("cli: mixup blends every pixel with the reported lambda", "[cli]") {
+    const scratch dir("mixup");
+    const pixels target = load(data_file("astronaut.png"));
+    const pixels source = inverted(target);
+    const std::string source_path = (dir.root / "inverted.png").string();
+    save_png(source_path, source);
+    const std::string out = dir.file("mixed.png");
+    const json report = parse_report(run_cli(dir, mix_arguments("mixup", source_path, data_file("astronaut.png"), out) +
+                                                      std::vector<std::string>{"--seed", "2", "--alpha", "0.4"}));
+    CHECK(report.at("method") == "mixup");
+    CHECK_FALSE(report.contains("box"));
+    CHECK_FALSE(report.contains("source_box"));
+    CHECK_FALSE(report.contains("tau"));
+    const double lambda = report.at("lambda").get<double>();
+    CHECK(lambda > 0.0);
+    CHECK(lambda < 1.0);
+    const pixels output = load(out);
+    REQUIRE(output.values.size() == target.values.size());
+    double worst = 0.0;
+    for (std::size_t i = 0; i < output.values.size(); ++i) {
+        const double expected = lambda * source.values[i] + (1.0 - lambda) * target.values[i];
+        worst = std::max(worst, std::abs(output.values[i] - expected));
+    }
+    CHECK(worst <= 0.5 + 1e-3);  // rounded to nearest (the library blends in float)
+}
+
+TEST_CASE("cli: the same seed gives identical bytes, another seed another mix", "[cli]") {
+    const scratch dir("determinism");
+    for (const std::string method : {"resizemix", "cutmix", "mixup"}) {
+        const auto args = [&](const std::string& out, const std::string& seed) {
+            return mix_arguments(method, data_file("chelsea.png"), data_file("coffee.png"), dir.file(out)) +
+                   std::vector<std::string>{"--seed", seed};
+        };
+        const run_result first = run_cli(dir, args(method + "-a.png", "12345"));
+        const run_result second = run_cli(dir, args(method + "-b.png", "12345"));
+        const run_result other = run_cli(dir, args(method + "-c.png", "12346"));
+        INFO(method);
+        REQUIRE(first.status == 0);
+        REQUIRE(second.status == 0);
+        REQUIRE(other.status == 0);
+        CHECK(first.out == second.out);
+        CHECK(read_text(dir.file(method + "-a.png")) == read_text(dir.file(method + "-b.png")));
+        CHECK(first.out != other.out);
+        CHECK(read_text(dir.file(method + "-a.png")) != read_text(dir.file(method + "-c.png")));
+    }
+}
+
+TEST_CASE("cli: soft labels sum to 1 and equal (1 - e) * mix + e / K", "[cli]") {
+    const scratch dir("labels");
+    for (const std::string method : {"resizemix", "cutmix", "mixup"}) {
+        for (const double smoothing : {0.0, 0.1}) {
+            const json report = parse_report(run_cli(
+                dir, mix_arguments(method, data_file("chelsea.png"), data_file("coffee.png"), dir.file("mixed.png")) +
+                         std::vector<std::string>{"--source-label", "3", "--target-label", "1", "--num-classes", "5",
+                                                  "--label-smoothing", smoothing == 0.0 ? "0" : "0.1"}));
+            INFO(method << " smoothing " << smoothing);
+            const double lambda = report.at("lambda").get<double>();
+            const auto label = report.at("label").get<std::vector<double>>();
+            REQUIRE(label.size() == 5);
+            double sum = 0;
+            for (const double weight : label) sum += weight;
+            CHECK(sum == Approx(1.0).margin(1e-6));
+            const double spread = smoothing / 5;
+            CHECK(label[0] == Approx(spread).margin(1e-6));
+            CHECK(label[1] == Approx((1 - smoothing) * (1 - lambda) + spread).margin(1e-6));
+            CHECK(label[2] == Approx(spread).margin(1e-6));
+            CHECK(label[3] == Approx((1 - smoothing) * lambda + spread).margin(1e-6));
+            CHECK(label[4] == Approx(spread).margin(1e-6));
+        }
+    }
+    // One class for both images: all the weight stays on it.
+    const json same = parse_report(run_cli(
+        dir, mix_arguments("cutmix", data_file("chelsea.png"), data_file("coffee.png"), dir.file("mixed.png")) +
+                 std::vector<std::string>{"--source-label", "0", "--target-label", "0", "--num-classes", "2"}));
+    CHECK(same.at("label") == json::array({1.0, 0.0}));
+}
+
+TEST_CASE("cli: a salient source region centres the box on the map's brightest pixel", "[cli]") {
+    const scratch dir("salient-source");
+    // A 64 x 32 map of one bright pixel: maps of any size are stretched over the image.
+    const std::string map = write_map(dir, "map.png", 64, 32, 50, 5, 0, 255);
+    for (const char* seed : {"1", "2", "3"}) {
+        const json report = parse_report(run_cli(
+            dir, mix_arguments("cutmix", data_file("chelsea.png"), data_file("astronaut.png"), dir.file("mixed.png")) +
+                     std::vector<std::string>{"--seed", seed, "--source-region", "salient", "--source-saliency", map}));
+        const auto cut = box_of(report.at("source_box"));
+        INFO("seed " << seed << " source_box " << cut);
+        REQUIRE_FALSE(cut.empty());
+        CHECK(cut == expected_centred_box(50, 5, 64, 32, cut.width, cut.height, 512, 512));
+        CHECK(cut.contains(404, 88));  // the bright pixel's centre in image coordinates
+        CHECK(box_of(report.at("box")) == cut);  // pasted at the corresponding place
+    }
+}
+
+TEST_CASE("cli: salient and non-salient paste regions follow the target's map", "[cli]") {
+    const scratch dir("salient-paste");
+    SECTION("resizemix, salient") {
+        const std::string map = write_map(dir, "map.png", 30, 20, 2, 17, 10, 200);
+        const json report = parse_report(run_cli(
+            dir, mix_arguments("resizemix", data_file("chelsea.png"), data_file("coffee.png"), dir.file("mixed.png")) +
+                     std::vector<std::string>{"--paste-region", "salient", "--target-saliency", map, "--seed", "8"}));
+        const auto b = box_of(report.at("box"));
+        CHECK(b == expected_centred_box(2, 17, 30, 20, b.width, b.height, 600, 400));
+        check_lambda_is_box_share(report, 600, 400);
+    }
+    SECTION("cutmix, non-salient") {
+        const std::string map = write_map(dir, "map.png", 7, 9, 6, 0, 200, 3);
+        const json report = parse_report(run_cli(
+            dir, mix_arguments("cutmix", data_file("chelsea.png"), data_file("coffee.png"), dir.file("mixed.png")) +
+                     std::vector<std::string>{"--paste-region", "non-salient", "--target-saliency", map, "--seed", "8"}));
+        const auto b = box_of(report.at("box"));
+        REQUIRE_FALSE(b.empty());
+        CHECK(b == expected_centred_box(6, 0, 7, 9, b.width, b.height, 600, 400));
+    }
+}
+
+TEST_CASE("cli: JPEG output by extension, any case", "[cli]") {
+    const scratch dir("jpeg");
+    for (const std::string name : {"mixed.jpg", "mixed.JPEG"}) {
+        const std::string out = dir.file(name);
+        (void)parse_report(run_cli(dir, mix_arguments("resizemix", data_file("chelsea.png"), data_file("coffee.png"), out)));
+        const std::string bytes = read_text(out);
+        REQUIRE(bytes.size() > 2);
+        CHECK(static_cast<unsigned char>(bytes[0]) == 0xFF);
+        CHECK(static_cast<unsigned char>(bytes[1]) == 0xD8);
+        int width = 0, height = 0, channels = 0;
+        REQUIRE(stbi_info(out.c_str(), &width, &height, &channels) != 0);
+        CHECK(width == 600);
+        CHECK(height == 400);
+        CHECK(channels == 3);
+    }
+    CHECK(dir.listing() == std::set<std::string>{"mixed.jpg", "mixed.JPEG"});
+}
+
+TEST_CASE("cli: the output has the target's channels; the source is converted", "[cli]") {
+    const scratch dir("channels");
+    pixels gray = load(data_file("coffee.png"), 1);
+    const std::string gray_path = (dir.root / "gray.png").string();
+    save_png(gray_path, gray);
+    const std::string out = dir.file("mixed.png");
+    const json report = parse_report(run_cli(dir, mix_arguments("resizemix", data_file("chelsea.png"), gray_path, out)));
+    const pixels output = load(out);
+    CHECK(output.channels == 1);
+    const auto b = box_of(report.at("box"));
+    const auto patch = resized(load(data_file("chelsea.png"), 1), b.width, b.height);
+    CHECK(mismatches(output, pasted(gray, patch.const_view(), b)) == 0);
+}
+
+TEST_CASE("cli: --help prints usage and exits 0; no subcommand is a usage error", "[cli]") {
+    const scratch dir("help");
+    const run_result help = run_cli(dir, {"mix", "--help"});
+    CHECK(help.status == 0);
+    CHECK(help.out.find("--scale-range") != std::string::npos);
+    CHECK(help.err.empty());
+    const run_result bare = run_cli(dir, {});
+    CHECK(bare.status == 2);
+    CHECK(count_lines(bare.err) == 1);
+}
+
+TEST_CASE("cli: a missing input file fails with exit 1 and names the file", "[cli][errors]") {
+    const scratch dir("missing-file");
+    const std::string missing = (dir.root / "no-such-image.png").string();
+    expect_failure(dir, mix_without_out("resizemix", missing, data_file("coffee.png")), "mixed.png", {}, 1, missing);
+    expect_failure(dir, mix_without_out("cutmix", data_file("chelsea.png"), missing), "mixed.png", {}, 1, missing);
+    expect_failure(dir, mix_without_out("resizemix", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png",
+                   {"--paste-region", "salient", "--target-saliency", missing}, 1, missing);
+}
+
+TEST_CASE("cli: a truncated PNG fails with exit 1 and names the file", "[cli][errors]") {
+    const scratch dir("truncated");
+    const std::string truncated = (dir.root / "truncated.png").string();
+    write_text(truncated, read_text(data_file("chelsea.png")).substr(0, 100));
+    expect_failure(dir, mix_without_out("resizemix", truncated, data_file("coffee.png")), "mixed.png", {}, 1, truncated);
+    expect_failure(dir, mix_without_out("mixup", data_file("coffee.png"), truncated), "mixed.png", {}, 1, truncated);
+}
+
+TEST_CASE("cli: a file that is not an image fails with exit 1 and names the file", "[cli][errors]") {
+    const scratch dir("not-an-image");
+    const std::string text = (dir.root / "notes.png").string();
+    write_text(text, "this is a text file, not a picture\n");
+    expect_failure(dir, mix_without_out("cutmix", text, data_file("coffee.png")), "mixed.png", {}, 1, text);
+}
+
+TEST_CASE("cli: an image above --max-pixels is refused before decoding", "[cli][errors]") {
+    const scratch dir("max-pixels");
+    expect_failure(dir, mix_without_out("resizemix", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png",
+                   {"--max-pixels", "200000"}, 1, "--max-pixels");
+    // A tiny file whose header claims 12000 x 12000: refused from the header, without decoding.
+    const std::string bomb = (dir.root / "bomb.png").string();
+    save_png(bomb, pixels{1, 1, 3, {0, 0, 0}});
+    std::string bytes = read_text(bomb);
+    REQUIRE(bytes.substr(12, 4) == "IHDR");
+    for (const int offset : {16, 20}) {  // big-endian width, then height (stb_image skips the CRC)
+        bytes[offset + 0] = 0;
+        bytes[offset + 1] = 0;
+        bytes[offset + 2] = static_cast<char>(12000 >> 8);
+        bytes[offset + 3] = static_cast<char>(12000 & 0xFF);
+    }
+    write_text(bomb, bytes);
+    expect_failure(dir, mix_without_out("cutmix", bomb, data_file("astronaut.png")), "mixed.png", {}, 1,
+                   "12000x12000 = 144000000 pixels");
+    // Exactly at the limit is fine.
+    (void)parse_report(run_cli(dir, mix_arguments("resizemix", data_file("chelsea.png"), data_file("coffee.png"),
+                                                  dir.file("ok.png")) +
+                                        std::vector<std::string>{"--max-pixels", "240000"}));
+}
+
+TEST_CASE("cli: a bad scale range fails with exit 1", "[cli][errors]") {
+    const scratch dir("scale-range");
+    const auto base = mix_without_out("resizemix", data_file("chelsea.png"), data_file("coffee.png"));
+    expect_failure(dir, base, "mixed.png", {"--scale-range", "0.8", "0.2"}, 1, "scale range");
+    expect_failure(dir, base, "mixed.png", {"--scale-range", "0", "0.5"}, 1, "scale range");
+    expect_failure(dir, base, "mixed.png", {"--scale-range", "0.5", "1.5"}, 1, "scale range");
+    expect_failure(dir, base, "mixed.png", {"--scale-range", "nan", "0.5"}, 1, "nan");
+    // Not two numbers: a command-line error.
+    expect_failure(dir, base, "mixed.png", {"--scale-range", "0.5"}, 2, "--scale-range");
+}
+
+TEST_CASE("cli: an unknown method or option fails with exit 2", "[cli][errors]") {
+    const scratch dir("unknown-method");
+    expect_failure(dir, mix_without_out("fmix", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png", {}, 2,
+                   "fmix");
+    expect_failure(dir, mix_without_out("cutmix", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png",
+                   {"--no-such-option", "1"}, 2, "--no-such-option");
+    expect_failure(dir, mix_without_out("cutmix", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png",
+                   {"--seed", "-1"}, 2, "--seed");
+    // An option the method does not read is refused, not ignored.
+    expect_failure(dir, mix_without_out("resizemix", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png",
+                   {"--alpha", "0.5"}, 2, "--alpha");
+    expect_failure(dir, mix_without_out("mixup", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png",
+                   {"--scale-range", "0.2", "0.3"}, 2, "--scale-range");
+}
+
+TEST_CASE("cli: bad labels fail before anything is written", "[cli][errors]") {
+    const scratch dir("labels-bad");
+    const auto base = mix_without_out("resizemix", data_file("chelsea.png"), data_file("coffee.png"));
+    expect_failure(dir, base, "mixed.png", {"--source-label", "5", "--target-label", "0", "--num-classes", "5"}, 1,
+                   "source_class 5");
+    expect_failure(dir, base, "mixed.png", {"--source-label", "0", "--target-label", "-1", "--num-classes", "5"}, 1,
+                   "target_class -1");
+    expect_failure(dir, base, "mixed.png",
+                   {"--source-label", "0", "--target-label", "1", "--num-classes", "2", "--label-smoothing", "1"}, 1,
+                   "smoothing");
+    // --source-label without --target-label / --num-classes: a command-line error.
+    expect_failure(dir, base, "mixed.png", {"--source-label", "0"}, 2, "--source-label");
+}
+
+TEST_CASE("cli: a saliency policy without a map fails with exit 1", "[cli][errors]") {
+    const scratch dir("saliency-missing");
+    expect_failure(dir, mix_without_out("cutmix", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png",
+                   {"--source-region", "salient"}, 1, "saliency map");
+    expect_failure(dir, mix_without_out("resizemix", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png",
+                   {"--paste-region", "non-salient"}, 1, "saliency map");
+}
+
+TEST_CASE("cli: bad alpha and meaningless regions fail with exit 1", "[cli][errors]") {
+    const scratch dir("alpha-regions");
+    expect_failure(dir, mix_without_out("cutmix", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png",
+                   {"--alpha", "0"}, 1, "alpha");
+    expect_failure(dir, mix_without_out("mixup", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png",
+                   {"--alpha", "-1"}, 1, "alpha");
+    expect_failure(dir, mix_without_out("resizemix", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png",
+                   {"--paste-region", "corresponding"}, 1, "corresponding");
+}
+
+TEST_CASE("cli: an unwritable output path fails with exit 1 and leaves nothing", "[cli][errors]") {
+    const scratch dir("unwritable");
+    const std::string out = (dir.out / "no-such-folder" / "mixed.png").string();
+    const run_result result =
+        run_cli(dir, mix_arguments("resizemix", data_file("chelsea.png"), data_file("coffee.png"), out));
+    INFO("stderr: " << result.err);
+    CHECK(result.status == 1);
+    CHECK(count_lines(result.err) == 1);
+    CHECK(result.err.find(out) != std::string::npos);
+    CHECK(result.out.empty());
+    CHECK(dir.listing().empty());
+
+    // An existing directory where the file should go: the rename fails, the temporary file is removed.
+    fs::create_directories(dir.out / "taken.png");
+    const run_result onto_directory = run_cli(
+        dir, mix_arguments("resizemix", data_file("chelsea.png"), data_file("coffee.png"), dir.file("taken.png")));
+    CHECK(onto_directory.status == 1);
+    CHECK(count_lines(onto_directory.err) == 1);
+    CHECK(dir.listing() == std::set<std::string>{"taken.png"});
+    CHECK(fs::is_directory(dir.out / "taken.png"));
+}
+
+TEST_CASE("cli: an unsupported output extension fails before any work", "[cli][errors]") {
+    const scratch dir("extension");
+    const auto base = mix_without_out("resizemix", data_file("chelsea.png"), data_file("coffee.png"));
+    expect_failure(dir, base, "mixed.bmp", {}, 2, "mixed.bmp");
+    expect_failure(dir, base, "mixed", {}, 2, "extension");
+    // Even with a missing source, the extension is what is reported: nothing was read.
+    expect_failure(dir, mix_without_out("resizemix", (dir.root / "absent.png").string(), data_file("coffee.png")),
+                   "mixed.tiff", {}, 2, "extension");
+}
+
+#endif  // RESIZEMIX_CLI_PATH
