@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Builds resizemix and runs every test: a RelWithDebInfo build, then a Debug build
+# with AddressSanitizer and UndefinedBehaviorSanitizer.
+#
+# Environment:
+#   CXX                        compiler (default: CMake's choice); CXX=clang++ builds in build-clang/
+#   BUILD_DIR                  build folder (default: build, or build-clang for clang);
+#                              the sanitizer build goes to "$BUILD_DIR-asan"
+#   JOBS                       parallel jobs (default: nproc)
+#   RESIZEMIX_SKIP_SANITIZERS  1 skips the sanitizer build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+section() { printf '\n==== %s ====\n' "$*"; }
+
+section "dependencies"
+# OpenCV and libtorch so the interop tests run; Fashion-MNIST for the training smoke test.
+scripts/install-deps.sh libopencv-dev libtorch-dev dataset-fashion-mnist
+
+if [[ -z "${BUILD_DIR:-}" ]]; then
+    BUILD_DIR=build
+    if [[ "$(basename "${CXX:-}")" == *clang* ]]; then
+        BUILD_DIR=build-clang
+    fi
+fi
+jobs="${JOBS:-$(nproc)}"
+compiler_args=()
+if [[ -n "${CXX:-}" ]]; then
+    compiler_args=(-DCMAKE_CXX_COMPILER="$CXX")
+fi
+
+section "configure $BUILD_DIR (RelWithDebInfo, ${CXX:-default compiler})"
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${compiler_args[@]}"
+section "build $BUILD_DIR"
+cmake --build "$BUILD_DIR" -j "$jobs"
+section "test $BUILD_DIR"
+ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$jobs"
+
+if [[ "${RESIZEMIX_SKIP_SANITIZERS:-0}" == 1 ]]; then
+    section "sanitizer build skipped (RESIZEMIX_SKIP_SANITIZERS=1)"
+    section "all tests passed"
+    exit 0
+fi
+
+asan_dir="$BUILD_DIR-asan"
+sanitize="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+section "configure $asan_dir (Debug, address + undefined sanitizers)"
+# libtorch is not built with the sanitizers and is not ours to check: the torch
+# targets (interop tests, training example) run in the first build only.
+cmake -S . -B "$asan_dir" -DCMAKE_BUILD_TYPE=Debug "${compiler_args[@]}" \
+    -DCMAKE_DISABLE_FIND_PACKAGE_Torch=ON \
+    -DCMAKE_CXX_FLAGS="$sanitize" \
+    -DCMAKE_EXE_LINKER_FLAGS="$sanitize" \
+    -DCMAKE_SHARED_LINKER_FLAGS="$sanitize"
+section "build $asan_dir"
+cmake --build "$asan_dir" -j "$jobs"
+section "test $asan_dir (consumer.* excluded: they build without sanitizers)"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$asan_dir" --output-on-failure -j "$jobs" -E '^consumer\.'
+
+section "all tests passed"
