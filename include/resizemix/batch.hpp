@@ -5,12 +5,15 @@
 // rng::for_sample(seed, epoch, i), so the result does not depend on the number
 // of threads or the order of work, and any sample can be re-mixed on its own.
 // `output` may be `input`: every patch is rendered from the original pixels
-// before any sample is overwritten, so in-place mixing is byte-identical to
-// out-of-place mixing and needs extra memory only for the patches.
+// (a sample is overwritten only once every patch that reads it is rendered),
+// so in-place mixing is byte-identical to out-of-place mixing and needs extra
+// memory only for patches: all of them at most, one per partner cycle and
+// thread with the built-in mixers (see batch_result::scratch_elements).
 #pragma once
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <barrier>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -30,6 +33,10 @@
 #include "view.hpp"
 
 namespace resizemix {
+
+struct resize_mix;  // the built-in mixers, named by detail::patch_may_alias_target
+struct cut_mix;
+struct mixup;
 
 /// How each sample finds the partner whose pixels it receives.
 enum class pairing {
@@ -70,7 +77,10 @@ struct sample_record {
 struct batch_result {
     std::vector<sample_record> samples;
     Eigen::MatrixXf labels;            ///< count x num_classes soft labels (empty when num_classes == 0)
-    std::size_t scratch_elements = 0;  ///< pixels (x channels) buffered for in-place mixing: the sum of patch sizes
+    /// Pixels (x channels) buffered for in-place mixing: at most the sum of the patch sizes. With the
+    /// built-in mixers and a permutation pairing (shuffle, flip) only one patch per partner cycle
+    /// and per thread is buffered; the other patches are rendered straight into place.
+    std::size_t scratch_elements = 0;
 };
 
 /// The stream reserved for the batch-wide parameters and the one for pairing
@@ -113,6 +123,63 @@ inline constexpr std::uint64_t pairing_stream_index = ~std::uint64_t{0} - 1;
 
 namespace detail {
 
+/// The threads a call spreads `tasks` over: options.threads (0: the hardware's), at most `tasks`.
+inline unsigned thread_count(const batch_options& options, index_t tasks) {
+    const unsigned wanted =
+        options.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : options.threads;
+    return static_cast<unsigned>(std::max<index_t>(1, std::min<index_t>(wanted, tasks)));
+}
+
+/// Runs first(k) for every k in [0, first_count), then, once all of those have
+/// returned, second(k) for every k in [0, second_count). On our own threads
+/// this is one fork-join (the calling thread works too) with a barrier between
+/// the phases, each thread taking a contiguous chunk of each phase; with a
+/// user executor it is two executor calls. Rethrows the first exception after
+/// every worker has joined; the second phase does not start after a failure.
+inline void parallel_phases(const batch_options& options, index_t first_count, const std::function<void(index_t)>& first,
+                            index_t second_count, const std::function<void(index_t)>& second) {
+    if (options.executor) {
+        options.executor(first_count, first);
+        options.executor(second_count, second);
+        return;
+    }
+    const unsigned threads = thread_count(options, std::max(first_count, second_count));
+    if (threads <= 1) {
+        for (index_t k = 0; k < first_count; ++k) first(k);
+        for (index_t k = 0; k < second_count; ++k) second(k);
+        return;
+    }
+    std::exception_ptr first_error;
+    std::mutex error_mutex;
+    std::barrier phase_end(static_cast<std::ptrdiff_t>(threads));
+    auto work = [&](unsigned w) {
+        auto run = [&](index_t count, const std::function<void(index_t)>& task) {
+            try {
+                for (index_t k = count * w / threads; k < count * (w + 1) / threads; ++k) task(k);
+            } catch (...) {
+                const std::lock_guard lock(error_mutex);
+                if (!first_error) first_error = std::current_exception();
+            }
+        };
+        run(first_count, first);
+        phase_end.arrive_and_wait();  // also publishes first_error to every thread
+        if (!first_error) run(second_count, second);
+    };
+    std::vector<std::thread> workers;
+    workers.reserve(threads - 1);
+    try {
+        for (unsigned w = 1; w < threads; ++w) workers.emplace_back(work, w);
+    } catch (...) {
+        // No thread could be started: drop the missing arrivals and work alone.
+        for (unsigned w = static_cast<unsigned>(workers.size()) + 1; w < threads; ++w) phase_end.arrive_and_drop();
+        const std::lock_guard lock(error_mutex);
+        if (!first_error) first_error = std::current_exception();
+    }
+    work(0);
+    for (auto& worker : workers) worker.join();
+    if (first_error) std::rethrow_exception(first_error);
+}
+
 /// Runs task(k) for k in [0, count) on `threads` std::threads (or the executor);
 /// rethrows the first exception after every worker has joined.
 inline void parallel_for(index_t count, const batch_options& options, const std::function<void(index_t)>& task) {
@@ -120,31 +187,93 @@ inline void parallel_for(index_t count, const batch_options& options, const std:
         options.executor(count, task);
         return;
     }
-    unsigned threads = options.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : options.threads;
-    threads = static_cast<unsigned>(std::min<index_t>(threads, count));
-    if (threads <= 1) {
-        for (index_t k = 0; k < count; ++k) task(k);
-        return;
+    parallel_phases(options, count, task, 0, task);
+}
+
+/// Whether a mixer's render(info, source, target, patch) may write into a
+/// `patch` that is the target's own box: true when render reads the target
+/// only at the pixel it writes, or not at all. mix_batch then mixes in place
+/// without buffering every patch. A mixer of your own opts in with
+/// `static constexpr bool patch_may_alias_target = true;`.
+template <class M>
+struct patch_may_alias_target : std::false_type {};
+template <class M>
+    requires requires { M::patch_may_alias_target; }
+struct patch_may_alias_target<M> : std::bool_constant<static_cast<bool>(M::patch_may_alias_target)> {};
+template <>
+struct patch_may_alias_target<resize_mix> : std::true_type {};  // reads only the source
+template <>
+struct patch_may_alias_target<cut_mix> : std::true_type {};  // reads only the source
+template <>
+struct patch_may_alias_target<mixup> : std::true_type {};  // reads the target at the pixel it writes
+template <class... Mixers>
+struct patch_may_alias_target<one_of_mixer<Mixers...>>
+    : std::bool_constant<(patch_may_alias_target<Mixers>::value && ...)> {};
+template <class Mixer>
+struct patch_may_alias_target<sometimes_mixer<Mixer>> : patch_may_alias_target<Mixer> {};
+
+/// The order of in-place work when the partners form a permutation. Sample i
+/// reads partner p(i); listing each cycle as i, p(i), p(p(i)), ... every
+/// sample reads the one after it, so rendering in list order reads only
+/// untouched pixels, except where a run ends: the last sample of a cycle reads
+/// the first, and the last sample of a thread's chunk reads the next chunk's
+/// first. Those run ends (`staged`) are rendered into scratch before anything
+/// is written; all others are rendered straight into their own box.
+struct in_place_order {
+    std::vector<index_t> samples;      // every sample once, cycle after cycle
+    std::vector<char> staged;          // per position in `samples`
+    std::vector<index_t> chunk_begin;  // chunk t is positions [chunk_begin[t], chunk_begin[t + 1])
+};
+
+/// The in-place order for `partners` cut into `chunks` runs of about equal
+/// `cost`, or an empty order when partners is not a permutation.
+inline in_place_order order_in_place(const std::vector<index_t>& partners, const std::vector<index_t>& cost,
+                                     index_t chunks) {
+    const auto count = static_cast<index_t>(partners.size());
+    in_place_order order;
+    std::vector<char> is_partner(partners.size(), 0);
+    for (const index_t p : partners) {
+        if (is_partner[static_cast<std::size_t>(p)]) return order;  // somebody's partner twice: not a permutation
+        is_partner[static_cast<std::size_t>(p)] = 1;
     }
-    std::exception_ptr first_error;
-    std::mutex error_mutex;
-    std::vector<std::thread> workers;
-    workers.reserve(threads);
-    for (unsigned w = 0; w < threads; ++w) {
-        workers.emplace_back([&, w] {
-            // Contiguous chunks keep each thread on neighbouring samples.
-            const index_t begin = count * w / threads;
-            const index_t end = count * (w + 1) / threads;
-            try {
-                for (index_t k = begin; k < end; ++k) task(k);
-            } catch (...) {
-                const std::lock_guard lock(error_mutex);
-                if (!first_error) first_error = std::current_exception();
-            }
-        });
+    std::vector<char> listed(partners.size(), 0);
+    order.samples.reserve(partners.size());
+    order.staged.assign(partners.size(), 0);
+    for (index_t start = 0; start < count; ++start) {
+        if (listed[static_cast<std::size_t>(start)]) continue;
+        for (index_t i = start; !listed[static_cast<std::size_t>(i)]; i = partners[static_cast<std::size_t>(i)]) {
+            listed[static_cast<std::size_t>(i)] = 1;
+            order.samples.push_back(i);
+        }
+        order.staged[order.samples.size() - 1] = 1;  // the cycle's last sample reads its first
     }
-    for (auto& worker : workers) worker.join();
-    if (first_error) std::rethrow_exception(first_error);
+    index_t total = 0;
+    for (const index_t c : cost) total += c;
+    order.chunk_begin.assign(1, 0);
+    index_t cumulative = 0;
+    for (index_t k = 0; k < count; ++k) {
+        cumulative += cost[static_cast<std::size_t>(order.samples[static_cast<std::size_t>(k)])];
+        const auto t = static_cast<index_t>(order.chunk_begin.size());
+        if (t < chunks && k + 1 < count && cumulative * chunks >= total * t) {
+            order.chunk_begin.push_back(k + 1);
+            order.staged[static_cast<std::size_t>(k)] = 1;  // reads the next chunk's first sample
+        }
+    }
+    order.chunk_begin.push_back(count);
+    return order;
+}
+
+/// The lowest and one-past-highest address a batch view can touch.
+template <class T>
+std::pair<const void*, const void*> address_range(const batch_view<T>& view) noexcept {
+    index_t low = 0;
+    index_t high = 0;
+    for (std::size_t r = 0; r < 4; ++r) {
+        const index_t reach = (view.extent(r) - 1) * view.stride(r);
+        (reach < 0 ? low : high) += reach;
+    }
+    const T* base = view.data_handle();
+    return {base + low, base + high + 1};
 }
 
 }  // namespace detail
@@ -171,7 +300,11 @@ batch_result mix_batch(const Mixer& mixer, batch_view<InputT> input, std::span<c
     }
     const bool in_place = input.data_handle() == output.data_handle() && input.stride(0) == output.stride(0) &&
                           detail::same_pixels(input[0], output[0]);
-    if (!in_place) {
+    const auto [input_low, input_high] = detail::address_range(input);
+    const auto [output_low, output_high] = detail::address_range(output);
+    const std::less<const void*> before;
+    if (!in_place && before(input_low, output_high) && before(output_low, input_high)) {
+        // The batches' spans meet: find the samples that do (rare, so quadratic is fine).
         for (index_t i = 0; i < count; ++i)
             for (index_t j = 0; j < count; ++j)
                 if (detail::may_overlap(input[i], output[j])) {
@@ -228,13 +361,35 @@ batch_result mix_batch(const Mixer& mixer, batch_view<InputT> input, std::span<c
             }
         });
     } else {
-        // Render every patch from the untouched batch, then paste them all.
-        std::vector<std::size_t> offsets(static_cast<std::size_t>(count) + 1, 0);
-        for (index_t i = 0; i < count; ++i) {
-            offsets[static_cast<std::size_t>(i) + 1] =
-                offsets[static_cast<std::size_t>(i)] + static_cast<std::size_t>(box_of(i).area() * input.channels());
+        // In place: every patch is rendered from untouched pixels. When the
+        // partners form a permutation (shuffle, flip) and the mixer's patch may
+        // alias its target, most patches go straight into their box, in the
+        // order of in_place_order, and only run ends are buffered; otherwise
+        // every patch is buffered, then all are pasted.
+        const auto chunks = static_cast<index_t>(detail::thread_count(options, count));
+        detail::in_place_order order;
+        if constexpr (detail::patch_may_alias_target<Mixer>::value) {
+            std::vector<index_t> cost(static_cast<std::size_t>(count));
+            for (index_t i = 0; i < count; ++i) cost[static_cast<std::size_t>(i)] = box_of(i).area() + 64;
+            order = detail::order_in_place(partners, cost, chunks);
         }
-        std::vector<T> scratch(offsets.back());
+        const bool direct = !order.samples.empty();
+        if (!direct) {
+            order.samples.resize(static_cast<std::size_t>(count));
+            std::iota(order.samples.begin(), order.samples.end(), index_t{0});
+            order.staged.assign(static_cast<std::size_t>(count), 1);
+        }
+        std::vector<index_t> staged_samples;
+        std::vector<std::size_t> offsets(static_cast<std::size_t>(count), 0);
+        std::size_t scratch_size = 0;
+        for (std::size_t k = 0; k < order.samples.size(); ++k) {
+            const index_t i = order.samples[k];
+            if (!order.staged[k] || box_of(i).empty()) continue;
+            staged_samples.push_back(i);
+            offsets[static_cast<std::size_t>(i)] = scratch_size;
+            scratch_size += static_cast<std::size_t>(box_of(i).area() * input.channels());
+        }
+        std::vector<T> scratch(scratch_size);
         result.scratch_elements = scratch.size();
         const bool interleaved = output[0].has_hwc_rows();  // keep the patch in the output's layout
         auto patch_of = [&](index_t i) {
@@ -243,16 +398,35 @@ batch_result mix_batch(const Mixer& mixer, batch_view<InputT> input, std::span<c
             return interleaved ? from_hwc(data, b.height, b.width, input.channels())
                                : from_chw(data, input.channels(), b.height, b.width);
         };
-        detail::parallel_for(count, options, [&](index_t i) {
+        auto render_into = [&](index_t i, image_view<T> patch) {
             const auto& record = result.samples[static_cast<std::size_t>(i)];
-            if (record.info.box.empty()) return;
-            mixer.render(record.info, image_view<const T>(input[record.partner]), image_view<const T>(input[i]),
-                         patch_of(i));
-        });
-        detail::parallel_for(count, options, [&](index_t i) {
+            mixer.render(record.info, image_view<const T>(input[record.partner]), image_view<const T>(input[i]), patch);
+        };
+        auto render_staged = [&](index_t k) {
+            const index_t i = staged_samples[static_cast<std::size_t>(k)];
+            render_into(i, patch_of(i));
+        };
+        auto finish = [&](index_t position) {
+            const index_t i = order.samples[static_cast<std::size_t>(position)];
             if (box_of(i).empty()) return;
-            copy(image_view<const T>(patch_of(i)), output[i].subview(box_of(i)));
-        });
+            if (order.staged[static_cast<std::size_t>(position)]) {
+                copy(image_view<const T>(patch_of(i)), output[i].subview(box_of(i)));
+            } else {
+                render_into(i, output[i].subview(box_of(i)));
+            }
+        };
+        if (direct) {
+            detail::parallel_phases(options, static_cast<index_t>(staged_samples.size()), render_staged,
+                                    static_cast<index_t>(order.chunk_begin.size()) - 1, [&](index_t chunk) {
+                                        for (index_t k = order.chunk_begin[static_cast<std::size_t>(chunk)];
+                                             k < order.chunk_begin[static_cast<std::size_t>(chunk) + 1]; ++k) {
+                                            finish(k);
+                                        }
+                                    });
+        } else {
+            detail::parallel_phases(options, static_cast<index_t>(staged_samples.size()), render_staged, count,
+                                    finish);
+        }
     }
 
     if (options.num_classes > 0) {

@@ -73,6 +73,22 @@ inline void check_weights(std::span<const double> weights) {
     if (!(total > 0.0)) fail("one_of", "the weights must not all be zero");
 }
 
+/// Records that branch `choice` of a one_of ran, on top of the branches its
+/// (possibly composed) mixer took: one byte per level, outermost lowest.
+inline void push_branch(mix_info& info, int choice) {
+    if (choice > 254) fail("one_of", "supports at most 255 mixers, got branch ", choice);
+    if (info.branch_path >> 56U) fail("one_of", "nesting deeper than 8 levels is not supported");
+    info.branch_path = (info.branch_path << 8U) | static_cast<std::uint64_t>(choice + 1);
+    info.choice = choice;
+}
+
+/// The branch this level took, and the info its mixer should see.
+inline std::pair<int, mix_info> pop_branch(const mix_info& info) {
+    mix_info inner = info;
+    inner.branch_path = info.branch_path >> 8U;
+    return {static_cast<int>(info.branch_path & 0xffU) - 1, inner};
+}
+
 /// Wraps any provider as the std::function the type-erased path passes on.
 template <class Provider>
 saliency_callback as_callback(Provider& provider) {
@@ -177,13 +193,14 @@ public:
         validate();
         const int choice = detail::pick_branch(weights_, random);
         mix_info info = visit(choice, [&](const auto& m) { return m.plan(source, target, random, saliency); });
-        info.choice = choice;
+        detail::push_branch(info, choice);
         return info;
     }
 
     template <class SourceT, class TargetT, class T>
     void render(const mix_info& info, image_view<SourceT> source, image_view<TargetT> target, image_view<T> patch) const {
-        visit(info.choice, [&](const auto& m) { m.render(info, source, target, patch); });
+        const auto branch = detail::pop_branch(info);
+        visit(branch.first, [&](const auto& m) { m.render(branch.second, source, target, patch); });
     }
 
     template <class SourceT, class TargetT, class T, saliency_provider Provider = no_saliency>
@@ -232,13 +249,14 @@ public:
         validate();
         const int choice = detail::pick_branch(weights_, random);
         mix_info info = branches_[static_cast<std::size_t>(choice)].mixer.plan(source, target, random, saliency);
-        info.choice = choice;
+        detail::push_branch(info, choice);
         return info;
     }
 
     template <class SourceT, class TargetT, class T>
     void render(const mix_info& info, image_view<SourceT> source, image_view<TargetT> target, image_view<T> patch) const {
-        branches_.at(static_cast<std::size_t>(info.choice)).mixer.render(info, source, target, patch);
+        const auto branch = detail::pop_branch(info);
+        branches_.at(static_cast<std::size_t>(branch.first)).mixer.render(branch.second, source, target, patch);
     }
 
     template <class SourceT, class TargetT, class T, saliency_provider Provider = no_saliency>
@@ -264,7 +282,7 @@ template <mixer... Mixers>
 }
 
 /// Mixes with probability `probability`; otherwise the output is the target, with
-/// lambda 0, an empty box and method "none". `choice` is 0 when the mixer ran.
+/// lambda 0, an empty box and method "none".
 template <mixer Mixer>
 class sometimes_mixer {
 public:
@@ -282,14 +300,13 @@ public:
     mix_info plan(image_view<SourceT> source, image_view<TargetT> target, rng& random, Provider&& saliency) const {
         validate();
         if (!(random.uniform() < probability_)) return mix_info{};
-        mix_info info = mixer_.plan(source, target, random, saliency);
-        info.choice = 0;
-        return info;
+        return mixer_.plan(source, target, random, saliency);
     }
 
     template <class SourceT, class TargetT, class T>
     void render(const mix_info& info, image_view<SourceT> source, image_view<TargetT> target, image_view<T> patch) const {
-        if (info.choice == 0) mixer_.render(info, source, target, patch);
+        // Only called for a non-empty box, which a skipped sample never has.
+        mixer_.render(info, source, target, patch);
     }
 
     template <class SourceT, class TargetT, class T, saliency_provider Provider = no_saliency>

@@ -55,7 +55,9 @@ inline std::ostream& operator<<(std::ostream& os, const box& b) {
 /// A width x height box centred on pixel (centre_x, centre_y), shifted back
 /// inside the image where it sticks out (paper Appendix A, eq. 10-14): the box
 /// keeps its size, so the label weight stays exactly its area.
-/// Precondition: 1 <= width <= image_width and 1 <= height <= image_height.
+/// Precondition: 1 <= width <= image_width and 1 <= height <= image_height
+/// (else resizemix::error). Any centre is accepted: one outside the image acts
+/// as the nearest pixel inside it.
 [[nodiscard]] inline box centred_box_inside(index_t centre_x, index_t centre_y, index_t width,
                                             index_t height, index_t image_width,
                                             index_t image_height) {
@@ -63,6 +65,10 @@ inline std::ostream& operator<<(std::ostream& os, const box& b) {
         detail::fail("centred_box_inside", "a ", width, "x", height,
                      " box does not fit an image of ", image_width, "x", image_height);
     }
+    // A centre outside the image gives the same box as the nearest pixel inside it;
+    // clamping first also keeps centre - size / 2 from overflowing for any centre.
+    centre_x = std::clamp<index_t>(centre_x, 0, image_width - 1);
+    centre_y = std::clamp<index_t>(centre_y, 0, image_height - 1);
     // For even sizes the centre pixel sits just right of / below the middle.
     const index_t x = std::clamp<index_t>(centre_x - width / 2, 0, image_width - width);
     const index_t y = std::clamp<index_t>(centre_y - height / 2, 0, image_height - height);

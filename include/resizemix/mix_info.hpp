@@ -5,6 +5,7 @@
 // pixels (lambda), which is the weight of the source label.
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string_view>
 
@@ -22,7 +23,8 @@ struct mix_info {
     double lambda = 0.0;          ///< the source label weight, in [0, 1]
     double tau = 0.0;             ///< ResizeMix scale factor; 0 for the other mixers
     std::string_view method = "none";  ///< which mixer ran: "resizemix", "cutmix", "mixup" or "none"
-    int choice = -1;              ///< for one_of / sometimes: index of the branch that ran (-1: none or not composed)
+    int choice = -1;                  ///< for one_of: index of the (outermost) branch that ran; -1 otherwise
+    std::uint64_t branch_path = 0;    ///< for nested one_of: the branch taken at each level, one byte per level
 };
 
 inline std::ostream& operator<<(std::ostream& os, const mix_info& info) {

@@ -4,7 +4,10 @@
 // the borders; the convention of PyTorch interpolate(align_corners=False) and
 // OpenCV INTER_LINEAR. The destination may be a region of a bigger image
 // (out.subview(box)), so ResizeMix writes straight into the target with no
-// intermediate patch. uint8 results are rounded to nearest.
+// intermediate patch. uint8 results are rounded to nearest (fixed point,
+// within 0.53 of the exact value); float follows PyTorch's arithmetic. Every
+// layout (HWC, CHW, crops, any strides) gives the same bytes: the kernels in
+// detail/resize_kernels.hpp only see contiguous rows, found once per call.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +15,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "detail/resize_kernels.hpp"
 #include "error.hpp"
 #include "view.hpp"
 
@@ -38,27 +42,6 @@ struct axis_filter {
         return weights.data() + i * max_taps;
     }
 };
-
-inline axis_filter bilinear_filter(index_t in, index_t out) {
-    axis_filter f{std::vector<index_t>(out), std::vector<int>(out), std::vector<float>(out * 2), 2};
-    // float arithmetic on purpose: it is what PyTorch computes for float images.
-    const float scale = static_cast<float>(in) / static_cast<float>(out);
-    for (index_t i = 0; i < out; ++i) {
-        const float source = std::max(0.0f, scale * (static_cast<float>(i) + 0.5f) - 0.5f);
-        const auto left = std::min(static_cast<index_t>(source), in - 1);
-        const float right_weight = source - static_cast<float>(left);
-        f.first[i] = left;
-        if (left == in - 1 || right_weight == 0.0f) {
-            f.count[i] = 1;
-            f.weights[i * 2] = 1.0f;
-        } else {
-            f.count[i] = 2;
-            f.weights[i * 2] = 1.0f - right_weight;
-            f.weights[i * 2 + 1] = right_weight;
-        }
-    }
-    return f;
-}
 
 inline axis_filter nearest_filter(index_t in, index_t out) {
     axis_filter f{std::vector<index_t>(out), std::vector<int>(out, 1), std::vector<float>(out, 1.0f), 1};
@@ -92,11 +75,11 @@ inline axis_filter area_filter(index_t in, index_t out) {
 
 inline axis_filter make_filter(interpolation method, index_t in, index_t out) {
     switch (method) {
-        case interpolation::bilinear: return bilinear_filter(in, out);
+        case interpolation::bilinear: break;  // resize_bilinear has its own taps
         case interpolation::nearest: return nearest_filter(in, out);
         case interpolation::area: return area_filter(in, out);
     }
-    fail("resize", "unknown interpolation value ", static_cast<int>(method));
+    fail("resize", "no separable filter for interpolation value ", static_cast<int>(method));
 }
 
 template <class T>
@@ -108,10 +91,10 @@ T from_accumulator(float value) noexcept {
     }
 }
 
-/// Separable resampling: each source row is filtered horizontally once into a
-/// small cache (all channels), and every output row blends the cached rows it
-/// needs. Works for any strides; rows shared by neighbouring output rows are
-/// reused, so each needed source row is read once.
+/// Separable resampling for nearest and area: each source row is filtered
+/// horizontally once into a small cache (all channels), and every output row
+/// blends the cached rows it needs. Works for any strides; rows shared by
+/// neighbouring output rows are reused, so each needed source row is read once.
 template <class T>
 void resize_separable(image_view<const T> source, image_view<T> destination,
                       const axis_filter& columns, const axis_filter& rows) {
@@ -173,15 +156,24 @@ void resize(image_view<SourceT> source, image_view<T> destination,
         detail::fail("resize", "source has ", source.channels(), " channels but destination has ",
                      destination.channels());
     }
-    const auto columns = detail::make_filter(method, source.width(), destination.width());
-    const auto rows = detail::make_filter(method, source.height(), destination.height());
+    if (method != interpolation::bilinear && method != interpolation::nearest && method != interpolation::area) {
+        detail::fail("resize", "unknown interpolation value ", static_cast<int>(method));
+    }
+    auto run = [&](image_view<T> into) {
+        if (method == interpolation::bilinear) {
+            detail::resize_bilinear<T>(source, into);
+        } else {
+            detail::resize_separable<T>(source, into, detail::make_filter(method, source.width(), into.width()),
+                                        detail::make_filter(method, source.height(), into.height()));
+        }
+    };
     if (!detail::may_overlap(source, destination)) {
-        detail::resize_separable<T>(source, destination, columns, rows);
+        run(destination);
         return;
     }
     std::vector<T> staging(static_cast<std::size_t>(destination.size()));
     const auto staged = from_chw(staging.data(), destination.channels(), destination.height(), destination.width());
-    detail::resize_separable<T>(source, staged, columns, rows);
+    run(staged);
     copy(image_view<const T>(staged), destination);
 }
 

@@ -73,6 +73,7 @@ template <class T>
 /// Grad-CAM (Selvaraju et al.): ReLU(sum_k mean(gradients_k) * activations_k).
 /// `activations` and `gradients` are the K x h x w feature maps of one layer and
 /// the gradients of the class score with respect to them, as CHW views (any strides).
+/// Never negative; NaN where the sum is NaN (a non-finite input), never hidden as 0.
 [[nodiscard]] inline saliency_map grad_cam(image_view<const float> activations,
                                            image_view<const float> gradients) {
     if (activations.empty() || gradients.empty()) detail::fail("grad_cam", "activations or gradients view is empty");
@@ -96,7 +97,11 @@ template <class T>
         weighted += channel_weight * plane(activations, k);
     }
     saliency_map map(height, width);
-    Eigen::Map<row_major>(map.data(), height, width) = weighted.cwiseMax(0.0f);
+    // ReLU that keeps NaN (cwiseMax's answer for NaN depends on the SIMD path): a
+    // non-finite activation or gradient shows as a non-finite map value, which
+    // extreme_pixels ignores, rather than as a silent 0.
+    Eigen::Map<row_major>(map.data(), height, width) =
+        weighted.unaryExpr([](float value) { return value > 0.0f || std::isnan(value) ? value : 0.0f; });
     return map;
 }
 

@@ -43,9 +43,12 @@ void validate_shape(const char* function, const std::array<index_t, Rank>& exten
         if (extents[r] < 1) {
             fail(function, "extent ", r, " must be at least 1, got ", extents[r]);
         }
+        // Refuse the one stride whose magnitude does not fit before negating it.
+        if (strides[r] == std::numeric_limits<index_t>::min()) {
+            fail(function, "stride ", r, " is the most negative index value, whose magnitude does not fit");
+        }
         const index_t magnitude = strides[r] < 0 ? -strides[r] : strides[r];
-        if (strides[r] == std::numeric_limits<index_t>::min() ||
-            (magnitude != 0 && extents[r] - 1 > (max_index - reach) / magnitude)) {
+        if (magnitude != 0 && extents[r] - 1 > (max_index - reach) / magnitude) {
             fail(function, "extents and strides overflow the index type (axis ", r,
                  ", extent ", extents[r], ", stride ", strides[r], ")");
         }
@@ -60,6 +63,26 @@ inline index_t checked_product(const char* function, const char* what, index_t a
         fail(function, what, " overflows or is negative (", a, " * ", b, ")");
     }
     return product;
+}
+
+/// mdspan's is_exhaustive for a strided layout: some ordering of the axes has
+/// strides 1, e0, e0*e1, ... (axes of extent 1 may have any stride), so every
+/// element of the underlying span belongs to the view exactly once.
+template <std::size_t Rank>
+bool dense_in_some_order(const std::array<index_t, Rank>& extents, const std::array<index_t, Rank>& strides) {
+    std::array<std::size_t, Rank> order{};
+    std::size_t used = 0;
+    for (std::size_t r = 0; r < Rank; ++r)
+        if (extents[r] > 1) order[used++] = r;
+    // Insertion sort by stride: at most four axes (std::sort trips g++ 12's -Warray-bounds here).
+    for (std::size_t k = 1; k < used; ++k)
+        for (std::size_t j = k; j > 0 && strides[order[j]] < strides[order[j - 1]]; --j) std::swap(order[j], order[j - 1]);
+    index_t expected = 1;
+    for (std::size_t k = 0; k < used; ++k) {
+        if (strides[order[k]] != expected) return false;
+        expected *= extents[order[k]];
+    }
+    return true;
 }
 
 }  // namespace detail
@@ -126,8 +149,8 @@ public:
     }
     /// Each channel row is a contiguous run (CHW, any row and plane stride).
     [[nodiscard]] bool has_chw_rows() const noexcept { return strides_[2] == 1; }
-    /// Every element of the underlying span is part of the view (mdspan's meaning).
-    [[nodiscard]] bool is_exhaustive() const noexcept { return is_dense_hwc() || is_dense_chw(); }
+    /// Every element of the underlying span is part of the view, once (mdspan's meaning).
+    [[nodiscard]] bool is_exhaustive() const noexcept { return detail::dense_in_some_order<3>(extents_, strides_); }
 
     /// The pixels inside `region`, as a view sharing this one's memory.
     [[nodiscard]] image_view subview(const box& region) const {
@@ -222,10 +245,7 @@ public:
     [[nodiscard]] index_t height() const noexcept { return extents_[2]; }
     [[nodiscard]] index_t width() const noexcept { return extents_[3]; }
     [[nodiscard]] bool empty() const noexcept { return data_ == nullptr; }
-    [[nodiscard]] bool is_exhaustive() const noexcept {
-        const index_t image_size = extents_[1] * extents_[2] * extents_[3];
-        return strides_[0] == image_size && (*this)[0].is_exhaustive();
-    }
+    [[nodiscard]] bool is_exhaustive() const noexcept { return detail::dense_in_some_order<4>(extents_, strides_); }
 
     /// Sample i as an image view (checked: throws for i outside [0, count)).
     [[nodiscard]] image_view<T> operator[](index_t i) const {
@@ -298,11 +318,22 @@ void copy_disjoint(image_view<const T> source, image_view<T> destination) {
     const index_t channels = source.channels();
     const index_t height = source.height();
     const index_t width = source.width();
+    // Chosen once per call: rows back to back in both views are one block.
     if (source.has_hwc_rows() && destination.has_hwc_rows()) {
-        const auto row_bytes = static_cast<std::size_t>(width * channels) * sizeof(T);
+        const index_t row = width * channels;
+        const auto row_bytes = static_cast<std::size_t>(row) * sizeof(T);
+        if (source.stride(1) == row && destination.stride(1) == row) {
+            std::memcpy(&destination(0, 0, 0), &source(0, 0, 0), row_bytes * static_cast<std::size_t>(height));
+            return;
+        }
         for (index_t y = 0; y < height; ++y) std::memcpy(&destination(0, y, 0), &source(0, y, 0), row_bytes);
     } else if (source.has_chw_rows() && destination.has_chw_rows()) {
         const auto row_bytes = static_cast<std::size_t>(width) * sizeof(T);
+        if (source.stride(1) == width && destination.stride(1) == width) {
+            for (index_t c = 0; c < channels; ++c)
+                std::memcpy(&destination(c, 0, 0), &source(c, 0, 0), row_bytes * static_cast<std::size_t>(height));
+            return;
+        }
         for (index_t c = 0; c < channels; ++c)
             for (index_t y = 0; y < height; ++y)
                 std::memcpy(&destination(c, y, 0), &source(c, y, 0), row_bytes);

@@ -55,12 +55,17 @@ void check_out_shape(const char* mixer, const image_view<T>& target, const image
     }
 }
 
-/// Copies every target pixel outside `hole` into `out` (the hole is about to be overwritten).
+/// Copies every target pixel outside `hole` into `out`; pixels inside the hole
+/// may be copied too, for the caller overwrites them next. Small images whose
+/// rows lie back to back in both views are copied whole (one memcpy beats a
+/// few dozen short ones); larger ones strip by strip, skipping the hole.
 /// Precondition: target and out are the same view or do not overlap.
 template <class T>
 void copy_outside(image_view<const T> target, image_view<T> out, const box& hole) {
-    if (same_pixels(target, out)) return;
-    if (hole.empty()) {
+    if (same_pixels(target, out) || hole.area() == target.width() * target.height()) return;
+    constexpr std::size_t small_image_bytes = 16 * 1024;
+    const bool back_to_back = (target.is_dense_hwc() && out.is_dense_hwc()) || (target.is_dense_chw() && out.is_dense_chw());
+    if (hole.empty() || (back_to_back && static_cast<std::size_t>(target.size()) * sizeof(T) <= small_image_bytes)) {
         copy(target, out);
         return;
     }

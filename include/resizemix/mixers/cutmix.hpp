@@ -22,6 +22,7 @@ namespace resizemix {
 /// target must have the same size. Draws, in order: the Beta weight, the source
 /// box position, then (unless corresponding) the paste position. A box that
 /// rounds to zero pixels leaves the output equal to the target (lambda 0).
+/// Pixels are copied bit for bit, NaN included (docs/EDGE_CASES.md).
 struct cut_mix {
     static constexpr const char* name = "cut_mix";
 

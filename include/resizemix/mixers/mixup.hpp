@@ -17,7 +17,8 @@ namespace resizemix {
 
 /// Mixup parameters; call as `mixup{}(source, target, out, rng)`. Source and
 /// target must have the same size. Draws one Beta weight. Both boxes of the
-/// mix_info are the whole image.
+/// mix_info are the whole image. Float pixels are not checked: a NaN in either
+/// input gives NaN at that pixel, even at weight 0 (docs/EDGE_CASES.md).
 struct mixup {
     static constexpr const char* name = "mixup";
 

@@ -21,6 +21,8 @@ namespace resizemix {
 
 /// ResizeMix parameters; call as `resize_mix{}(source, target, out, rng)`.
 /// Draws, in order: tau (one uniform), then the paste position (see place_box).
+/// A patch side that rounds to 0 is clamped to 1 pixel. Float pixels are not
+/// checked: NaN reaches the patch pixels whose resize footprint reads it (docs/EDGE_CASES.md).
 struct resize_mix {
     static constexpr const char* name = "resize_mix";
 
@@ -29,7 +31,8 @@ struct resize_mix {
     region paste_region = region::random;  ///< random, salient or non_salient (on the target's map)
     resizemix::interpolation interpolation = resizemix::interpolation::bilinear;  ///< how the source is resized
 
-    /// Throws resizemix::error unless 0 < scale_min <= scale_max <= 1 and paste_region is usable.
+    /// Throws resizemix::error unless 0 < scale_min <= scale_max <= 1, paste_region is usable
+    /// and interpolation is one of its three values (checked here, before any pixel is written).
     void validate() const {
         if (!std::isfinite(scale_min) || !std::isfinite(scale_max) || !(scale_min > 0.0f) ||
             !(scale_max <= 1.0f) || !(scale_min <= scale_max)) {
@@ -39,6 +42,11 @@ struct resize_mix {
         if (paste_region == region::corresponding) {
             detail::fail(name, "paste_region corresponding has no meaning for ResizeMix (the whole "
                                "source is pasted); use random, salient or non-salient");
+        }
+        if (interpolation != resizemix::interpolation::bilinear && interpolation != resizemix::interpolation::nearest &&
+            interpolation != resizemix::interpolation::area) {
+            detail::fail(name, "interpolation must be bilinear, nearest or area, got the value ",
+                         static_cast<int>(interpolation));
         }
     }
 
