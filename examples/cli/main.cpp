@@ -1,4 +1,8 @@
-// resizemix: mix two images with ResizeMix, CutMix or Mixup from the command line.
+// resizemix: mix images with ResizeMix, CutMix or Mixup from the command line.
+//
+//   resizemix mix     two images          (this file)
+//   resizemix batch   a folder, soft labels out   (batch_command.cpp, documented there)
+//   resizemix grid    a contact sheet             (grid_command.cpp, documented there)
 //
 //   resizemix mix --method resizemix|cutmix|mixup --source S --target T --out O
 //      [--seed N] [--scale-range MIN MAX] [--alpha A]
@@ -68,23 +72,23 @@
 
 #include <resizemix/resizemix.hpp>
 
+#include "batch_command.hpp"
+#include "cli_common.hpp"
+#include "grid_command.hpp"
 #include "image_io.hpp"
 
 namespace {
 
 using resizemix::index_t;
 using resizemix::region;
+using resizemix_cli::box_json;
+using resizemix_cli::exit_bad_usage;
+using resizemix_cli::exit_bad_value;
+using resizemix_cli::float_for_json;
+using resizemix_cli::program_name;
+using resizemix_cli::usage_error;
 
-constexpr const char* program_name = "resizemix";
-constexpr int exit_bad_value = 1;
-constexpr int exit_bad_usage = 2;
 constexpr index_t max_num_classes = 1'000'000;
-
-/// A command line that parsed but does not make sense (an option the method does not use).
-class usage_error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 /// Everything `mix` reads from the command line.
 struct mix_options {
@@ -132,21 +136,6 @@ int report(const std::string& message, int status) {
     }
     std::cerr << program_name << ": error: " << line << '\n';
     return status;
-}
-
-/// The shortest decimal that reads back as the same float, as a double: 0.3f
-/// prints as 0.3 rather than 0.30000001192092896.
-double float_for_json(float value) {
-    char buffer[64];
-    const auto [end, status] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    if (status != std::errc{}) return static_cast<double>(value);
-    double result = 0.0;
-    std::from_chars(buffer, end, result);
-    return result;
-}
-
-nlohmann::ordered_json box_json(const resizemix::box& b) {
-    return {{"x", b.x}, {"y", b.y}, {"width", b.width}, {"height", b.height}};
 }
 
 /// Rejects options the chosen method never reads (so a typo is not silently ignored) and a zero pixel limit.
@@ -281,7 +270,9 @@ void run_mix(const mix_options& options, bool labels_given) {
 int main(int argc, char** argv) {
     resizemix_cli::remove_temporary_on_signals();
 
-    CLI::App app{"Mix two images with ResizeMix, CutMix or Mixup; prints what was done as JSON.", program_name};
+    CLI::App app{"Mix images with ResizeMix, CutMix or Mixup: two images (mix), a folder (batch) or a contact "
+                 "sheet (grid); prints what was done as JSON.",
+                 program_name};
     app.set_version_flag("--version", "resizemix 0.1.0");
     app.require_subcommand(1);
 
@@ -298,10 +289,7 @@ int main(int argc, char** argv) {
         ->required()
         ->type_name("FILE");
     mix->add_option("--out", options.out, "Output image, .png or .jpg/.jpeg")->required()->type_name("FILE");
-    // CLI11 would wrap "-1" around to 2^64 - 1 for unsigned options.
-    const CLI::Validator not_negative(
-        [](const std::string& value) { return value.rfind('-', 0) == 0 ? "must not be negative, got " + value : ""; },
-        "");
+    const CLI::Validator not_negative = resizemix_cli::not_negative();
     mix->add_option("--seed", options.seed, "Random seed")->check(not_negative)->capture_default_str();
     given.scale_range = mix->add_option("--scale-range", options.scale_range,
                                         "resizemix: tau ~ U(MIN, MAX), 0 < MIN <= MAX <= 1")
@@ -338,6 +326,16 @@ int main(int argc, char** argv) {
     given.num_classes->needs(source_label, target_label);
     smoothing->needs(given.num_classes);
 
+    const resizemix_cli::subcommand batch = resizemix_cli::add_batch_command(app);
+    const resizemix_cli::subcommand grid = resizemix_cli::add_grid_command(app);
+
+    // "(see 'resizemix batch --help')": the help of the subcommand being run, if one was named.
+    const auto help_hint = [&] {
+        const auto named = app.get_subcommands();
+        return " (see '" + std::string(program_name) + (named.empty() ? "" : " " + named.front()->get_name()) +
+               " --help')";
+    };
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -347,14 +345,20 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        return report(std::string(e.what()) + " (see '" + program_name + " mix --help')", exit_bad_usage);
+        return report(std::string(e.what()) + help_hint(), exit_bad_usage);
     }
 
     try {
-        check_method_options(options.method, given, options.max_pixels);
-        run_mix(options, source_label->count() > 0);
+        if (batch.app->parsed()) {
+            batch.run();
+        } else if (grid.app->parsed()) {
+            grid.run();
+        } else {
+            check_method_options(options.method, given, options.max_pixels);
+            run_mix(options, source_label->count() > 0);
+        }
     } catch (const usage_error& e) {
-        return report(std::string(e.what()) + " (see '" + program_name + " mix --help')", exit_bad_usage);
+        return report(std::string(e.what()) + help_hint(), exit_bad_usage);
     } catch (const resizemix::error& e) {
         return report(e.what(), exit_bad_value);
     } catch (const resizemix_cli::file_error& e) {

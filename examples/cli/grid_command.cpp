@@ -1,0 +1,400 @@
+// resizemix grid: a contact sheet comparing CutMix, saliency-guided CutMix and ResizeMix.
+//
+//   resizemix grid --images A B [C ...] --out SHEET.png
+//      [--seed N] [--pairs cycle|chain]
+//      [--columns source target cutmix salient-cutmix resizemix saliency]
+//      [--tile-size W H] [--scale-range MIN MAX] [--alpha A] [--max-pixels N]
+//
+// ROWS
+//   One row per (source, target) pair: with --pairs cycle (default) image i is
+//   pasted into image i + 1 and the last into the first (n rows for n images);
+//   with --pairs chain the last row is left out (n - 1 rows, so two images give
+//   one row).
+//
+// COLUMNS (--columns, in the order given; default: source target cutmix salient-cutmix resizemix)
+//   source, target   the two images of the row, captioned with their file names
+//   cutmix           CutMix: random box, pasted at the corresponding place
+//   salient-cutmix   CutMix whose box is cut around the source's most salient
+//                    point and pasted at the corresponding place (the ResizeMix
+//                    paper's "salient -> corresponding" variant, as in SaliencyMix)
+//   resizemix        ResizeMix: the whole source shrunk by tau, pasted at random
+//   saliency         the source's saliency map (white = most salient)
+//   Mixed tiles are captioned "λ=0.372": the source's pixel share, the weight
+//   of the source label.
+//
+// SALIENCY
+//   No network is involved: the map is computed from the image itself, as the
+//   local contrast of its luminance (Sobel gradient magnitude averaged over
+//   cells of about 1/20 of the tile's shorter side, then over each cell's 3x3
+//   neighbourhood), weighted by a centre prior (a Gaussian whose sigma is a
+//   third of each side), as classic saliency models do. The box is centred on
+//   a cell of the map's maximum, as the paper's Appendix A says, and shifted
+//   inside the image.
+//
+// TILES AND RANDOMNESS
+//   Every image is read as RGB (alpha dropped, gray expanded), centre-cropped to
+//   the tile's aspect ratio and resized to --tile-size (default 240 x 160; area
+//   filter when shrinking, bilinear when enlarging). Every tile of row r starts
+//   from the stream rng::for_sample(N, 0, r), so both CutMix columns of a row
+//   cut boxes of the same size, and the same arguments give the same sheet.
+//
+// LAYOUT
+//   A margin and gap of 8 pixels, a 24-pixel band of column titles on top and a
+//   24-pixel caption band under each tile, on white:
+//     width  = 8 + columns * (W + 8)
+//     height = 8 + 24 + rows * (H + 24 + 8)
+//   Written PNG or JPEG by the extension of --out, via a temporary file renamed
+//   into place. stdout gets one JSON object: "out", "width", "height",
+//   "tile_width", "tile_height", "seed", "columns", and "rows", each with
+//   "source", "target" and "tiles": {"column", "lambda", "box", "source_box",
+//   "tau" (resizemix)} for every mixed column.
+//
+// ERRORS
+//   As `mix`: one line on stderr; exit 2 for a bad command line (fewer than two
+//   images, an unknown column, an extension other than png/jpg/jpeg, an option
+//   no column uses), 1 for bad values and unreadable or unwritable files. The
+//   sheet is written last; on any error an existing file at --out is untouched.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <resizemix/resizemix.hpp>
+
+#include "bitmap_font.hpp"
+#include "cli_common.hpp"
+#include "grid_command.hpp"
+#include "image_io.hpp"
+
+namespace resizemix_cli {
+namespace {
+
+using resizemix::index_t;
+
+constexpr index_t sheet_gap = 8;
+constexpr index_t band_height = 24;
+constexpr index_t text_scale = 2;
+constexpr std::array<std::uint8_t, 3> background{255, 255, 255};
+constexpr std::array<std::uint8_t, 3> ink{28, 28, 28};
+constexpr index_t min_tile_side = 8;
+constexpr index_t max_tile_side = 4096;
+
+struct grid_options {
+    std::vector<std::string> images;
+    std::string out;
+    std::uint64_t seed = 0;
+    std::string pairs = "cycle";
+    std::vector<std::string> columns{"source", "target", "cutmix", "salient-cutmix", "resizemix"};
+    std::pair<index_t, index_t> tile_size{240, 160};
+    std::pair<float, float> scale_range{0.1f, 0.8f};
+    float alpha = 1.0f;
+    std::uint64_t max_pixels = default_max_pixels;
+    CLI::Option* scale_range_option = nullptr;
+    CLI::Option* alpha_option = nullptr;
+};
+
+[[nodiscard]] std::string column_title(const std::string& column) {
+    if (column == "source") return "source";
+    if (column == "target") return "target";
+    if (column == "cutmix") return "CutMix";
+    if (column == "salient-cutmix") return "salient CutMix";
+    if (column == "resizemix") return "ResizeMix";
+    return "source saliency";
+}
+
+/// The image centre-cropped to the tile's aspect ratio and resized to the tile.
+resizemix::image<std::uint8_t> make_tile(const decoded_image& photo, index_t tile_width, index_t tile_height) {
+    const index_t width = photo.width;
+    const index_t height = photo.height;
+    resizemix::box crop{0, 0, width, height};
+    if (width * tile_height > height * tile_width) {  // wider than the tile: trim the sides
+        crop.width = std::clamp<index_t>(std::lround(static_cast<double>(height) * static_cast<double>(tile_width) /
+                                                     static_cast<double>(tile_height)),
+                                         1, width);
+        crop.x = (width - crop.width) / 2;
+    } else {  // taller: trim top and bottom
+        crop.height = std::clamp<index_t>(std::lround(static_cast<double>(width) * static_cast<double>(tile_height) /
+                                                      static_cast<double>(tile_width)),
+                                          1, height);
+        crop.y = (height - crop.height) / 2;
+    }
+    resizemix::image<std::uint8_t> tile(photo.channels, tile_height, tile_width);
+    const resizemix::image_view<const std::uint8_t> whole = photo.view();
+    const bool shrinking = crop.width > tile_width || crop.height > tile_height;
+    resizemix::resize(whole.subview(crop), tile.view(),
+                      shrinking ? resizemix::interpolation::area : resizemix::interpolation::bilinear);
+    return tile;
+}
+
+/// Local contrast of the luminance: Sobel gradient magnitude, averaged over
+/// cells, then over each cell's 3x3 neighbourhood of cells, times a centre
+/// prior (objects tend to be photographed near the middle). Higher = more salient.
+resizemix::saliency_map local_contrast(resizemix::image_view<const std::uint8_t> tile) {
+    const index_t width = tile.width();
+    const index_t height = tile.height();
+    std::vector<float> luminance(static_cast<std::size_t>(width * height));
+    for (index_t y = 0; y < height; ++y)
+        for (index_t x = 0; x < width; ++x) {
+            const float r = tile(0, y, x);
+            const float g = tile.channels() > 1 ? tile(1, y, x) : r;
+            const float b = tile.channels() > 2 ? tile(2, y, x) : r;
+            luminance[static_cast<std::size_t>(y * width + x)] = 0.299f * r + 0.587f * g + 0.114f * b;
+        }
+    const auto at = [&](index_t x, index_t y) {
+        x = std::clamp<index_t>(x, 0, width - 1);
+        y = std::clamp<index_t>(y, 0, height - 1);
+        return luminance[static_cast<std::size_t>(y * width + x)];
+    };
+    const index_t cell = std::max<index_t>(1, std::min(width, height) / 20);
+    const index_t map_width = (width + cell - 1) / cell;
+    const index_t map_height = (height + cell - 1) / cell;
+    std::vector<double> sums(static_cast<std::size_t>(map_width * map_height), 0.0);
+    std::vector<double> counts(sums.size(), 0.0);
+    for (index_t y = 0; y < height; ++y)
+        for (index_t x = 0; x < width; ++x) {
+            const float gx = (at(x + 1, y - 1) + 2 * at(x + 1, y) + at(x + 1, y + 1)) -
+                             (at(x - 1, y - 1) + 2 * at(x - 1, y) + at(x - 1, y + 1));
+            const float gy = (at(x - 1, y + 1) + 2 * at(x, y + 1) + at(x + 1, y + 1)) -
+                             (at(x - 1, y - 1) + 2 * at(x, y - 1) + at(x + 1, y - 1));
+            const auto k = static_cast<std::size_t>((y / cell) * map_width + x / cell);
+            sums[k] += std::sqrt(static_cast<double>(gx) * gx + static_cast<double>(gy) * gy);
+            counts[k] += 1.0;
+        }
+    resizemix::saliency_map map(map_height, map_width);
+    for (index_t my = 0; my < map_height; ++my)
+        for (index_t mx = 0; mx < map_width; ++mx) {
+            double total = 0.0;
+            double cells = 0.0;
+            for (index_t dy = -1; dy <= 1; ++dy)
+                for (index_t dx = -1; dx <= 1; ++dx) {
+                    const index_t nx = mx + dx;
+                    const index_t ny = my + dy;
+                    if (nx < 0 || ny < 0 || nx >= map_width || ny >= map_height) continue;
+                    const auto k = static_cast<std::size_t>(ny * map_width + nx);
+                    total += sums[k] / counts[k];
+                    cells += 1.0;
+                }
+            // Centre prior: a Gaussian of sigma = a third of each side, centred on the image.
+            const double dx = ((static_cast<double>(mx) + 0.5) / static_cast<double>(map_width) - 0.5) * 3.0;
+            const double dy = ((static_cast<double>(my) + 0.5) / static_cast<double>(map_height) - 0.5) * 3.0;
+            map(my, mx) = static_cast<float>(total / cells * std::exp(-0.5 * (dx * dx + dy * dy)));
+        }
+    return map;
+}
+
+/// The map stretched over a tile (nearest), scaled so its maximum is white.
+resizemix::image<std::uint8_t> render_map(const resizemix::saliency_map& map, index_t channels, index_t width,
+                                          index_t height) {
+    float highest = 0.0f;
+    for (const float value : map.values()) highest = std::max(highest, value);
+    resizemix::image<std::uint8_t> tile(channels, height, width);
+    for (index_t y = 0; y < height; ++y)
+        for (index_t x = 0; x < width; ++x) {
+            const float value = map(y * map.height() / height, x * map.width() / width);
+            const auto level = static_cast<std::uint8_t>(highest > 0.0f ? std::lround(255.0f * value / highest) : 0);
+            for (index_t c = 0; c < channels; ++c) tile(c, y, x) = level;
+        }
+    return tile;
+}
+
+std::string file_name(const std::string& path) {
+    const std::string name = std::filesystem::path(path).filename().string();
+    return name.empty() ? path : name;
+}
+
+/// "λ=0.372".
+std::string lambda_caption(double lambda) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", lambda);
+    return std::string("\u03BB=") + text;
+}
+
+void draw_centred(resizemix::image_view<std::uint8_t> canvas, index_t left, index_t top, index_t width,
+                  const std::string& text) {
+    const std::string fitted = font::fit_text(text, width, text_scale);
+    const index_t text_left = left + (width - font::text_width(fitted, text_scale)) / 2;
+    const index_t text_top = top + (band_height - font::line_height * text_scale) / 2 + 1;
+    font::draw_text(canvas, text_left, text_top, fitted, ink, text_scale);
+}
+
+void check_grid_options(const grid_options& options) {
+    if (!format_from_extension(options.out)) {
+        throw usage_error("--out " + options.out + ": unsupported extension (use .png, .jpg or .jpeg)");
+    }
+    if (options.max_pixels == 0) throw usage_error("--max-pixels must be at least 1");
+    const auto uses = [&](std::initializer_list<const char*> names) {
+        return std::any_of(options.columns.begin(), options.columns.end(), [&](const std::string& column) {
+            return std::any_of(names.begin(), names.end(), [&](const char* name) { return column == name; });
+        });
+    };
+    if (options.scale_range_option->count() > 0 && !uses({"resizemix"})) {
+        throw usage_error("--scale-range does not apply: no resizemix column");
+    }
+    if (options.alpha_option->count() > 0 && !uses({"cutmix", "salient-cutmix"})) {
+        throw usage_error("--alpha does not apply: no cutmix or salient-cutmix column");
+    }
+    const auto [tile_width, tile_height] = options.tile_size;
+    if (tile_width < min_tile_side || tile_height < min_tile_side || tile_width > max_tile_side ||
+        tile_height > max_tile_side) {
+        throw resizemix::error("--tile-size must be between " + std::to_string(min_tile_side) + " and " +
+                               std::to_string(max_tile_side) + " pixels a side, got " + std::to_string(tile_width) +
+                               " " + std::to_string(tile_height));
+    }
+}
+
+void run_grid(const grid_options& options) {
+    check_grid_options(options);
+    const auto format = *format_from_extension(options.out);
+    const resizemix::cut_mix cut_mix{.alpha = options.alpha};
+    const resizemix::cut_mix salient_cut_mix{.alpha = options.alpha,
+                                             .source_region = resizemix::region::salient,
+                                             .paste_region = resizemix::region::corresponding};
+    const resizemix::resize_mix resize_mix{.scale_min = options.scale_range.first,
+                                           .scale_max = options.scale_range.second};
+    cut_mix.validate();
+    resize_mix.validate();
+
+    // Plain variables, not a structured binding: clang 14 cannot capture those in lambdas.
+    const index_t tile_width = options.tile_size.first;
+    const index_t tile_height = options.tile_size.second;
+    const auto image_count = static_cast<index_t>(options.images.size());
+    const index_t rows = options.pairs == "chain" ? image_count - 1 : image_count;
+    const auto columns = static_cast<index_t>(options.columns.size());
+    const index_t sheet_width = sheet_gap + columns * (tile_width + sheet_gap);
+    const index_t sheet_height = sheet_gap + band_height + rows * (tile_height + band_height + sheet_gap);
+    if (static_cast<std::uint64_t>(sheet_width) * static_cast<std::uint64_t>(sheet_height) > options.max_pixels) {
+        throw resizemix::error("the sheet would be " + std::to_string(sheet_width) + "x" + std::to_string(sheet_height) +
+                               " pixels, above the limit of " + std::to_string(options.max_pixels) +
+                               " (use fewer images or columns, a smaller --tile-size, or raise --max-pixels)");
+    }
+    if (format == output_format::jpeg && (sheet_width > jpeg_max_side || sheet_height > jpeg_max_side)) {
+        throw file_error("cannot write output '" + options.out + "' as JPEG: the sheet is " +
+                         std::to_string(sheet_width) + "x" + std::to_string(sheet_height) +
+                         ", above JPEG's 65535 limit per side (write .png instead)");
+    }
+
+    // Every image once: decoded as RGB, brought to the tile, and its saliency map.
+    std::vector<resizemix::image<std::uint8_t>> tiles;
+    std::vector<resizemix::saliency_map> maps;
+    for (const std::string& path : options.images) {
+        const decoded_image photo = load_image(path, "image", 3, options.max_pixels);
+        tiles.push_back(make_tile(photo, tile_width, tile_height));
+        maps.push_back(local_contrast(tiles.back().const_view()));
+    }
+
+    resizemix::image<std::uint8_t> sheet(3, sheet_height, sheet_width);
+    auto canvas = sheet.view();
+    for (index_t y = 0; y < sheet_height; ++y)
+        for (index_t x = 0; x < sheet_width; ++x)
+            for (index_t c = 0; c < 3; ++c) canvas(c, y, x) = background[static_cast<std::size_t>(c)];
+    const auto column_left = [&](index_t column) { return sheet_gap + column * (tile_width + sheet_gap); };
+    for (index_t column = 0; column < columns; ++column) {
+        draw_centred(canvas, column_left(column), sheet_gap, tile_width,
+                     column_title(options.columns[static_cast<std::size_t>(column)]));
+    }
+
+    nlohmann::ordered_json report;
+    report["out"] = options.out;
+    report["width"] = sheet_width;
+    report["height"] = sheet_height;
+    report["tile_width"] = tile_width;
+    report["tile_height"] = tile_height;
+    report["seed"] = options.seed;
+    report["columns"] = options.columns;
+    auto& row_reports = report["rows"] = nlohmann::ordered_json::array();
+
+    for (index_t row = 0; row < rows; ++row) {
+        const auto source_index = static_cast<std::size_t>(row);
+        const auto target_index = static_cast<std::size_t>((row + 1) % image_count);
+        const auto source = tiles[source_index].const_view();
+        const auto target = tiles[target_index].const_view();
+        const resizemix::pair_saliency saliency{maps[source_index], maps[target_index]};
+        const index_t top = sheet_gap + band_height + row * (tile_height + band_height + sheet_gap);
+        nlohmann::ordered_json row_report;
+        row_report["source"] = options.images[source_index];
+        row_report["target"] = options.images[target_index];
+        auto& tile_reports = row_report["tiles"] = nlohmann::ordered_json::array();
+
+        for (index_t column = 0; column < columns; ++column) {
+            const std::string& name = options.columns[static_cast<std::size_t>(column)];
+            auto cell = canvas.subview({column_left(column), top, tile_width, tile_height});
+            std::string caption;
+            if (name == "source" || name == "target") {
+                resizemix::copy(name == "source" ? source : target, cell);
+                caption = file_name(options.images[name == "source" ? source_index : target_index]);
+            } else if (name == "saliency") {
+                const auto map_tile = render_map(maps[source_index], 3, tile_width, tile_height);
+                resizemix::copy(map_tile.const_view(), cell);
+                caption = "local contrast";
+            } else {
+                resizemix::rng random = resizemix::rng::for_sample(options.seed, 0, static_cast<std::uint64_t>(row));
+                resizemix::copy(target, cell);
+                const resizemix::mix_info info =
+                    name == "cutmix"           ? cut_mix(source, target, cell, random)
+                    : name == "salient-cutmix" ? salient_cut_mix(source, target, cell, random, saliency)
+                                               : resize_mix(source, target, cell, random);
+                caption = lambda_caption(info.lambda);
+                nlohmann::ordered_json tile_report;
+                tile_report["column"] = name;
+                tile_report["lambda"] = info.lambda;
+                if (name == "resizemix") tile_report["tau"] = info.tau;
+                tile_report["box"] = box_json(info.box);
+                tile_report["source_box"] = box_json(info.source_box);
+                tile_reports.push_back(std::move(tile_report));
+            }
+            draw_centred(canvas, column_left(column), top + tile_height, tile_width, caption);
+        }
+        row_reports.push_back(std::move(row_report));
+    }
+
+    write_image_atomically(options.out, format, sheet.data(), static_cast<int>(sheet_width),
+                           static_cast<int>(sheet_height), 3);
+    std::cout << report.dump() << '\n' << std::flush;
+    if (!std::cout) throw file_error("wrote '" + options.out + "' but could not print the report");
+}
+
+}  // namespace
+
+subcommand add_grid_command(CLI::App& parent) {
+    auto options = std::make_shared<grid_options>();
+    CLI::App* grid = parent.add_subcommand(
+        "grid", "Write a contact sheet comparing CutMix, saliency-guided CutMix and ResizeMix on --images");
+    grid->add_option("--images", options->images, "Two or more images (PNG or JPEG)")
+        ->required()
+        ->expected(2, CLI::detail::expected_max_vector_size)
+        ->type_name("FILE");
+    grid->add_option("--out", options->out, "The sheet, .png or .jpg/.jpeg")->required()->type_name("FILE");
+    grid->add_option("--seed", options->seed, "Random seed")->check(not_negative())->capture_default_str();
+    grid->add_option("--pairs", options->pairs,
+                     "Rows: cycle (image i into image i+1, the last into the first) or chain (no last row)")
+        ->check(CLI::IsMember({"cycle", "chain"}))
+        ->capture_default_str();
+    grid->add_option("--columns", options->columns, "Columns, in order")
+        ->check(CLI::IsMember({"source", "target", "cutmix", "salient-cutmix", "resizemix", "saliency"}))
+        ->delimiter(',')
+        ->expected(1, CLI::detail::expected_max_vector_size)
+        ->default_str("source target cutmix salient-cutmix resizemix");
+    grid->add_option("--tile-size", options->tile_size, "Width and height of each tile in pixels")
+        ->type_name("W H")
+        ->default_str("240 160");
+    options->scale_range_option =
+        grid->add_option("--scale-range", options->scale_range, "resizemix column: tau ~ U(MIN, MAX)")
+            ->type_name("MIN MAX")
+            ->default_str("0.1 0.8");
+    options->alpha_option =
+        grid->add_option("--alpha", options->alpha, "cutmix columns: Beta(A, A) parameter, > 0")->capture_default_str();
+    grid->add_option("--max-pixels", options->max_pixels, "Refuse images (and a sheet) with more pixels than this")
+        ->check(not_negative())
+        ->capture_default_str();
+    return {grid, [options] { run_grid(*options); }};
+}
+
+}  // namespace resizemix_cli

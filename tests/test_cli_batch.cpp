@@ -1,0 +1,687 @@
+// End-to-end tests of `resizemix batch` and `resizemix grid` (examples/cli):
+// run the built program on small generated folders and on the bundled photos;
+// check the labels CSV / JSON against each other, against the definitions of
+// lambda and the soft label, and against the written pixels; check that the
+// bytes do not depend on the thread count; and that every error is one line on
+// stderr with exit status 1 or 2 that leaves no output folder, no staging
+// folder, and an existing output exactly as it was.
+#include <catch2/catch.hpp>
+
+#ifdef RESIZEMIX_CLI_PATH
+
+#include <stb_image.h>
+#include <stb_image_write.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <resizemix/resizemix.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using strings = std::vector<std::string>;
+using resizemix::index_t;
+
+std::string data_file(const std::string& name) { return std::string(RESIZEMIX_DATA_DIR) + "/" + name; }
+
+std::string read_text(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+}
+
+/// A fresh folder per test case: `root` holds the input folder, labels and outputs.
+struct scratch {
+    fs::path root;
+    explicit scratch(const std::string& name) : root(fs::path(RESIZEMIX_TMP_DIR) / "cli-batch" / name) {
+        fs::remove_all(root);
+        fs::create_directories(root / "capture");
+    }
+    [[nodiscard]] std::string path(const std::string& name) const { return (root / name).string(); }
+    /// Names directly in `root` (to spot leftover staging folders).
+    [[nodiscard]] std::set<std::string> listing() const {
+        std::set<std::string> names;
+        for (const auto& entry : fs::directory_iterator(root)) names.insert(entry.path().filename().string());
+        return names;
+    }
+};
+
+struct run_result {
+    int status = -1;
+    std::string out;
+    std::string err;
+};
+
+std::string shell_quote(const std::string& word) {
+    std::string quoted = "'";
+    for (const char c : word) {
+        if (c == '\'') quoted += "'\\''";
+        else quoted += c;
+    }
+    return quoted + "'";
+}
+
+std::string command_line(const strings& arguments) {
+    std::string command = shell_quote(RESIZEMIX_CLI_PATH);
+    for (const auto& argument : arguments) command += " " + shell_quote(argument);
+    return command;
+}
+
+/// Runs the CLI with `arguments`, stdout and stderr captured in files (so stderr is not a terminal).
+run_result run_cli(const scratch& dir, const strings& arguments) {
+    const fs::path out = dir.root / "capture" / "stdout";
+    const fs::path err = dir.root / "capture" / "stderr";
+    const std::string command = command_line(arguments) + " >" + shell_quote(out.string()) + " 2>" +
+                                shell_quote(err.string()) + " </dev/null";
+    const int raw = std::system(command.c_str());
+    run_result result;
+    result.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    result.out = read_text(out);
+    result.err = read_text(err);
+    return result;
+}
+
+strings operator+(strings a, const strings& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+std::size_t count_lines(const std::string& text) {
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+/// A successful run: exit 0, nothing on stderr, one JSON line on stdout.
+json parse_report(const run_result& result) {
+    INFO("stderr: " << result.err);
+    REQUIRE(result.status == 0);
+    REQUIRE(result.err.empty());
+    REQUIRE(count_lines(result.out) == 1);
+    json report = json::parse(result.out);
+    REQUIRE(report.is_object());
+    return report;
+}
+
+/// A failed run: `status`, one "resizemix: error: ..." line containing `part`, nothing on stdout.
+void expect_error(const run_result& result, int status, const std::string& part) {
+    INFO("stderr: " << result.err);
+    CHECK(result.status == status);
+    CHECK(count_lines(result.err) == 1);
+    CHECK(result.err.rfind("resizemix: error: ", 0) == 0);
+    CHECK(result.err.find(part) != std::string::npos);
+    CHECK(result.out.empty());
+}
+
+/// An 8-bit interleaved image.
+struct pixels {
+    int width = 0;
+    int height = 0;
+    int channels = 0;
+    std::vector<std::uint8_t> values;
+
+    [[nodiscard]] resizemix::image_view<const std::uint8_t> view() const {
+        return resizemix::from_hwc(values.data(), height, width, channels);
+    }
+};
+
+pixels load(const std::string& path) {
+    pixels image;
+    stbi_uc* data = stbi_load(path.c_str(), &image.width, &image.height, &image.channels, 0);
+    INFO(path);
+    REQUIRE(data != nullptr);
+    image.values.assign(data, data + static_cast<std::size_t>(image.width) * image.height * image.channels);
+    stbi_image_free(data);
+    return image;
+}
+
+/// A smooth pattern plus noise, different for every seed, written as PNG.
+void write_pattern(const fs::path& path, int width, int height, int channels, unsigned seed) {
+    pixels image{width, height, channels, std::vector<std::uint8_t>(static_cast<std::size_t>(width * height * channels))};
+    unsigned state = seed * 2654435761U + 12345U;
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x)
+            for (int c = 0; c < channels; ++c) {
+                state = state * 1664525U + 1013904223U;
+                const int smooth = static_cast<int>((x * 7 + y * 5) * (c + 1) + seed * 40) % 200;
+                image.values[static_cast<std::size_t>((y * width + x) * channels + c)] =
+                    static_cast<std::uint8_t>(smooth + static_cast<int>(state >> 27U));
+            }
+    REQUIRE(stbi_write_png(path.string().c_str(), width, height, channels, image.values.data(), width * channels) != 0);
+}
+
+/// A folder of `names` (all width x height x channels), and a labels file giving name i class classes[i].
+void make_folder(const scratch& dir, const strings& names, int width, int height, int channels = 3) {
+    fs::create_directories(dir.root / "in");
+    unsigned seed = 1;
+    for (const auto& name : names) write_pattern(dir.root / "in" / name, width, height, channels, seed++);
+}
+
+void write_labels(const scratch& dir, const std::map<std::string, int>& classes, const std::string& name = "labels.csv") {
+    std::string text = "filename,label\n";
+    for (const auto& [file, label] : classes) text += file + "," + std::to_string(label) + "\n";
+    write_text(dir.root / name, text);
+}
+
+/// A parsed CSV: the header and the rows, as text fields (no quoting needed for these names).
+struct csv_table {
+    strings header;
+    std::vector<strings> rows;
+
+    [[nodiscard]] std::size_t column(const std::string& name) const {
+        const auto found = std::find(header.begin(), header.end(), name);
+        REQUIRE(found != header.end());
+        return static_cast<std::size_t>(found - header.begin());
+    }
+};
+
+strings split(const std::string& line) {
+    strings fields;
+    std::stringstream stream(line);
+    std::string field;
+    while (std::getline(stream, field, ',')) fields.push_back(field);
+    if (!line.empty() && line.back() == ',') fields.emplace_back();
+    return fields;
+}
+
+csv_table read_csv(const fs::path& path) {
+    std::ifstream in(path);
+    REQUIRE(in);
+    csv_table table;
+    std::string line;
+    REQUIRE(std::getline(in, line));
+    table.header = split(line);
+    while (std::getline(in, line)) {
+        table.rows.push_back(split(line));
+        REQUIRE(table.rows.back().size() == table.header.size());
+    }
+    return table;
+}
+
+/// Every file under `folder`, by relative name, with its bytes.
+std::map<std::string, std::string> snapshot(const fs::path& folder) {
+    std::map<std::string, std::string> files;
+    for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+        if (entry.is_regular_file()) files[fs::relative(entry.path(), folder).string()] = read_text(entry.path());
+    }
+    return files;
+}
+
+/// `target` with `patch` written over `where`.
+pixels pasted(pixels target, resizemix::image_view<const std::uint8_t> patch, const resizemix::box& where) {
+    for (index_t y = 0; y < where.height; ++y)
+        for (index_t x = 0; x < where.width; ++x)
+            for (index_t c = 0; c < target.channels; ++c)
+                target.values[static_cast<std::size_t>(((where.y + y) * target.width + where.x + x) * target.channels + c)] =
+                    patch(c, y, x);
+    return target;
+}
+
+resizemix::box box_of_row(const csv_table& table, const strings& row) {
+    return {std::stol(row[table.column("box_x")]), std::stol(row[table.column("box_y")]),
+            std::stol(row[table.column("box_width")]), std::stol(row[table.column("box_height")])};
+}
+
+resizemix::box box_of(const json& j) {
+    return {j.at("x").get<index_t>(), j.at("y").get<index_t>(), j.at("width").get<index_t>(),
+            j.at("height").get<index_t>()};
+}
+
+strings batch_arguments(const scratch& dir, const std::string& output, const strings& methods) {
+    return strings{"batch", "--input-dir", dir.path("in"), "--output-dir", dir.path(output), "--method"} + methods;
+}
+
+const strings six_images{"a.png", "b.png", "c.png", "d.png", "e.png", "f.png"};
+const std::map<std::string, int> six_labels{{"a.png", 0}, {"b.png", 1}, {"c.png", 2},
+                                            {"d.png", 3}, {"e.png", 1}, {"f.png", 0}};
+
+/// A failed batch run: the error, no output folder, nothing new beside it.
+void expect_batch_failure(const scratch& dir, const strings& arguments, int status, const std::string& part) {
+    const auto before = dir.listing();
+    expect_error(run_cli(dir, arguments), status, part);
+    CHECK(dir.listing() == before);
+}
+
+}  // namespace
+
+TEST_CASE("cli batch: mixes a folder; labels CSV and JSON agree with lambda, the box and the pixels", "[cli][batch]") {
+    const scratch dir("happy-path");
+    make_folder(dir, six_images, 40, 30);
+    write_labels(dir, six_labels);
+    const json report = parse_report(run_cli(
+        dir, batch_arguments(dir, "out", {"resizemix"}) +
+                 strings{"--labels", dir.path("labels.csv"), "--label-smoothing", "0.1", "--seed", "3"}));
+    CHECK(report.at("count") == 6);
+    CHECK(report.at("width") == 40);
+    CHECK(report.at("height") == 30);
+    CHECK(report.at("channels") == 3);
+    CHECK(report.at("output_dir") == dir.path("out"));
+
+    // Exactly the images and the two label files; no staging folder left beside it.
+    std::set<std::string> written;
+    for (const auto& entry : fs::directory_iterator(dir.root / "out")) written.insert(entry.path().filename().string());
+    CHECK(written == std::set<std::string>{"a.png", "b.png", "c.png", "d.png", "e.png", "f.png", "labels.csv",
+                                           "labels.json"});
+    CHECK(dir.listing() == std::set<std::string>{"capture", "in", "labels.csv", "out"});
+
+    const csv_table table = read_csv(dir.root / "out" / "labels.csv");
+    CHECK(table.header == strings{"filename", "method", "partner", "lambda", "box_x", "box_y", "box_width",
+                                  "box_height", "label", "partner_label", "class_0", "class_1", "class_2",
+                                  "class_3"});
+    REQUIRE(table.rows.size() == 6);
+    const json summary = json::parse(read_text(dir.root / "out" / "labels.json"));
+    CHECK(summary.at("generator") == "resizemix batch");
+    CHECK(summary.at("num_classes") == 4);  // largest label + 1
+    REQUIRE(summary.at("images").size() == 6);
+
+    double lambda_sum = 0.0;
+    for (std::size_t i = 0; i < table.rows.size(); ++i) {
+        const strings& row = table.rows[i];
+        const std::string& name = row[table.column("filename")];
+        const std::string& partner = row[table.column("partner")];
+        INFO("row " << i << ": " << name);
+        CHECK(name == six_images[i]);  // batch order is name order
+        CHECK(row[table.column("method")] == "resizemix");
+        const double lambda = std::stod(row[table.column("lambda")]);
+        lambda_sum += lambda;
+        const resizemix::box b = box_of_row(table, row);
+        CHECK(b.inside(40, 30));
+        CHECK(lambda == Approx(static_cast<double>(b.area()) / (40.0 * 30.0)).margin(1e-12).epsilon(0));
+
+        // Soft label: (1 - e) * mix + e / K, every row summing to 1.
+        const int own = six_labels.at(name);
+        const int other = six_labels.at(partner);
+        CHECK(std::stoi(row[table.column("label")]) == own);
+        CHECK(std::stoi(row[table.column("partner_label")]) == other);
+        double sum = 0.0;
+        for (int k = 0; k < 4; ++k) {
+            const double weight = std::stod(row[table.column("class_" + std::to_string(k))]);
+            sum += weight;
+            const double expected = 0.9 * ((k == own ? 1.0 - lambda : 0.0) + (k == other ? lambda : 0.0)) + 0.1 / 4;
+            CHECK(weight == Approx(expected).margin(1e-6));
+        }
+        CHECK(sum == Approx(1.0).margin(1e-6));
+
+        // The JSON says the same.
+        const json& entry = summary.at("images").at(i);
+        CHECK(entry.at("file") == name);
+        CHECK(entry.at("partner") == partner);
+        CHECK(entry.at("lambda").get<double>() == lambda);
+        CHECK(box_of(entry.at("box")) == b);
+        CHECK(entry.at("tau").get<double>() >= 0.1 - 1e-7);
+        for (int k = 0; k < 4; ++k) {
+            CHECK(entry.at("soft_label").at(static_cast<std::size_t>(k)).get<double>() ==
+                  Approx(std::stod(row[table.column("class_" + std::to_string(k))])).margin(1e-7));
+        }
+
+        // The pixels: the target outside the box, the whole partner resized into it.
+        const pixels target = load(dir.path("in/" + name));
+        const pixels source = load(dir.path("in/" + partner));
+        resizemix::image<std::uint8_t> patch(3, b.height, b.width);
+        resizemix::resize(source.view(), patch.view());
+        const pixels expected = pasted(target, patch.const_view(), b);
+        CHECK(load(dir.path("out/" + name)).values == expected.values);
+    }
+    CHECK(report.at("mean_lambda").get<double>() == Approx(lambda_sum / 6).margin(1e-12));
+}
+
+TEST_CASE("cli batch: the same seed gives the same bytes, whatever --threads", "[cli][batch]") {
+    const scratch dir("determinism");
+    make_folder(dir, six_images, 36, 28);
+    write_labels(dir, six_labels);
+    const auto run = [&](const std::string& out, const strings& extra) {
+        (void)parse_report(run_cli(dir, batch_arguments(dir, out, {"resizemix", "cutmix", "mixup"}) +
+                                            strings{"--labels", dir.path("labels.csv"), "--seed", "9"} + extra));
+        return snapshot(dir.root / out);
+    };
+    const auto one = run("threads-1", {"--threads", "1"});
+    const auto two = run("threads-2", {"--threads", "2"});
+    const auto all = run("threads-0", {"--threads", "0"});
+    const auto again = run("again", {"--threads", "1"});
+    REQUIRE(one.size() == 8);
+    CHECK(one == two);
+    CHECK(one == all);
+    CHECK(one == again);
+    // Another seed or another epoch: another mix.
+    const auto other_seed = [&] {
+        (void)parse_report(run_cli(dir, batch_arguments(dir, "seed-10", {"resizemix", "cutmix", "mixup"}) +
+                                            strings{"--labels", dir.path("labels.csv"), "--seed", "10"}));
+        return snapshot(dir.root / "seed-10");
+    }();
+    const auto other_epoch = run("epoch-1", {"--epoch", "1"});
+    CHECK(other_seed.at("labels.csv") != one.at("labels.csv"));
+    CHECK(other_epoch.at("labels.csv") != one.at("labels.csv"));
+}
+
+TEST_CASE("cli batch: cutmix and mixup pixels, flip pairing, no labels", "[cli][batch]") {
+    const scratch dir("cutmix-mixup");
+    make_folder(dir, {"p1.png", "p2.png", "p3.png", "p4.png", "p5.png"}, 32, 24);
+    SECTION("cutmix: the partner's pixels at the same place") {
+        (void)parse_report(run_cli(dir, batch_arguments(dir, "out", {"cutmix"}) +
+                                            strings{"--pairing", "flip", "--alpha", "2", "--seed", "4"}));
+        const csv_table table = read_csv(dir.root / "out" / "labels.csv");
+        CHECK(table.header.size() == 8);  // no label columns without --labels
+        const json summary = json::parse(read_text(dir.root / "out" / "labels.json"));
+        for (std::size_t i = 0; i < 5; ++i) {
+            const strings& row = table.rows[i];
+            CHECK(row[table.column("partner")] == "p" + std::to_string(5 - i) + ".png");  // flip: N - 1 - i
+            const resizemix::box b = box_of_row(table, row);
+            CHECK(box_of(summary.at("images").at(i).at("source_box")) == b);
+            CHECK(std::stod(row[table.column("lambda")]) ==
+                  Approx(static_cast<double>(b.area()) / (32.0 * 24.0)).margin(1e-12).epsilon(0));
+            const pixels target = load(dir.path("in/" + row[0]));
+            const pixels source = load(dir.path("in/" + row[table.column("partner")]));
+            CHECK(load(dir.path("out/" + row[0])).values == pasted(target, source.view().subview(b), b).values);
+        }
+    }
+    SECTION("mixup: every pixel blended with lambda") {
+        (void)parse_report(run_cli(dir, batch_arguments(dir, "out", {"mixup"}) + strings{"--seed", "2"}));
+        const csv_table table = read_csv(dir.root / "out" / "labels.csv");
+        for (const strings& row : table.rows) {
+            CHECK(box_of_row(table, row) == resizemix::box{0, 0, 32, 24});
+            const double lambda = std::stod(row[table.column("lambda")]);
+            const pixels target = load(dir.path("in/" + row[0]));
+            const pixels source = load(dir.path("in/" + row[table.column("partner")]));
+            const pixels output = load(dir.path("out/" + row[0]));
+            double worst = 0.0;
+            for (std::size_t k = 0; k < output.values.size(); ++k) {
+                worst = std::max(worst, std::abs(output.values[k] - (lambda * source.values[k] +
+                                                                     (1 - lambda) * target.values[k])));
+            }
+            CHECK(worst <= 0.5 + 1e-3);
+        }
+    }
+}
+
+TEST_CASE("cli batch: several methods pick one per image; --probability 0 leaves every image as it was", "[cli][batch]") {
+    const scratch dir("compose");
+    strings names;
+    std::map<std::string, int> labels;
+    for (int i = 0; i < 12; ++i) {
+        names.push_back("img" + std::to_string(10 + i) + ".png");
+        labels[names.back()] = i % 3;
+    }
+    make_folder(dir, names, 24, 16);
+    write_labels(dir, labels);
+    (void)parse_report(run_cli(dir, batch_arguments(dir, "both", {"resizemix", "cutmix"}) +
+                                        strings{"--weights", "1,1", "--seed", "5"}));
+    std::set<std::string> methods;
+    for (const strings& row : read_csv(dir.root / "both" / "labels.csv").rows) methods.insert(row[1]);
+    CHECK(methods == std::set<std::string>{"cutmix", "resizemix"});
+
+    (void)parse_report(run_cli(dir, batch_arguments(dir, "none", {"resizemix"}) +
+                                        strings{"--probability", "0", "--labels", dir.path("labels.csv")}));
+    const csv_table table = read_csv(dir.root / "none" / "labels.csv");
+    for (const strings& row : table.rows) {
+        INFO(row[0]);
+        CHECK(row[table.column("method")] == "none");
+        CHECK(std::stod(row[table.column("lambda")]) == 0.0);
+        const int own = labels.at(row[0]);
+        for (int k = 0; k < 3; ++k) CHECK(std::stod(row[table.column("class_" + std::to_string(k))]) == (k == own ? 1.0 : 0.0));
+        CHECK(load(dir.path("none/" + row[0])).values == load(dir.path("in/" + row[0])).values);
+    }
+}
+
+TEST_CASE("cli batch: labels file errors name the file or the line, exit 1, and write nothing", "[cli][batch][errors]") {
+    const scratch dir("labels-errors");
+    make_folder(dir, {"a.png", "b.png", "c.png"}, 20, 16);
+    const auto with_labels = [&](const std::string& text) {
+        write_text(dir.root / "labels.csv", text);
+        return batch_arguments(dir, "out", {"resizemix"}) + strings{"--labels", dir.path("labels.csv")};
+    };
+    const std::string missing = dir.path("no-such-labels.csv");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"resizemix"}) + strings{"--labels", missing}, 1, missing);
+    expect_batch_failure(dir, with_labels("filename,label\na.png,0\nzz.png,1\nc.png,0\n"), 1,
+                         "line 3: 'zz.png' is not an image in input directory");
+    expect_batch_failure(dir, with_labels("filename,label\na.png,0\nb.png,4\nc.png,0\n") + strings{"--num-classes", "4"},
+                         1, "line 3: label 4 of 'b.png' is outside [0, 4)");
+    expect_batch_failure(dir, with_labels("filename,label\na.png,-1\nb.png,0\nc.png,0\n"), 1,
+                         "line 2: label -1 of 'a.png' is outside [0, K)");
+    expect_batch_failure(dir, with_labels("filename,label\na.png 0\nb.png,0\nc.png,0\n"), 1,
+                         "line 2: expected 'filename,label', got 'a.png 0'");
+    expect_batch_failure(dir, with_labels("filename,label\na.png,zero\nb.png,0\nc.png,0\n"), 1,
+                         "line 2: the label of 'a.png' is 'zero', not an integer class");
+    expect_batch_failure(dir, with_labels("a.png,0\nb.png,0\nc.png,0\n"), 1,
+                         "line 1: expected the header line 'filename,label'");
+    expect_batch_failure(dir, with_labels("filename,label\na.png,0\nb.png,1\na.png,1\nc.png,0\n"), 1,
+                         "line 4: 'a.png' is listed twice (also on line 2)");
+    expect_batch_failure(dir, with_labels("filename,label\na.png,0\nc.png,0\n"), 1, "has no label for image 'b.png'");
+    expect_batch_failure(dir, with_labels(""), 1, "is empty");
+    // A well-formed file with CRLF line ends, a byte order mark, spaces and blank lines is fine.
+    (void)parse_report(run_cli(dir, with_labels("\xEF\xBB\xBF" "filename, label\r\n\r\na.png, 2\r\n\"b.png\",0\r\nc.png,1\r\n")));
+    const json summary = json::parse(read_text(dir.root / "out" / "labels.json"));
+    CHECK(summary.at("num_classes") == 3);
+    CHECK(summary.at("images").at(0).at("label") == 2);
+}
+
+TEST_CASE("cli batch: images of another size or channel count are refused, naming the first such file", "[cli][batch][errors]") {
+    const scratch dir("mismatch");
+    make_folder(dir, {"a.png", "b.png"}, 40, 30);
+    write_pattern(dir.root / "in" / "c.png", 38, 30, 3, 7);  // the first mismatch in name order
+    write_pattern(dir.root / "in" / "d.png", 20, 20, 3, 8);
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"cutmix"}), 1,
+                         "c.png' is 38x30 with 3 channels but the first image, '" + dir.path("in/a.png") +
+                             "', is 40x30 with 3 channels");
+    fs::remove(dir.root / "in" / "c.png");
+    fs::remove(dir.root / "in" / "d.png");
+
+    write_pattern(dir.root / "in" / "gray.png", 40, 30, 1, 9);
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"cutmix"}), 1, "gray.png' is 40x30 with 1 channel");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"cutmix"}), 1, "--channels 3");
+    // --channels converts every image as it is read.
+    (void)parse_report(run_cli(dir, batch_arguments(dir, "out", {"cutmix"}) + strings{"--channels", "3"}));
+    CHECK(load(dir.path("out/gray.png")).channels == 3);
+
+    // Not an image at all, and a folder with no images.
+    write_text(dir.root / "in" / "broken.png", "not a PNG");
+    expect_batch_failure(dir, batch_arguments(dir, "out2", {"cutmix"}), 1, "broken.png");
+    fs::create_directories(dir.root / "empty");
+    expect_batch_failure(dir, strings{"batch", "--input-dir", dir.path("empty"), "--output-dir", dir.path("out3"),
+                                      "--method", "mixup"},
+                         1, "holds no .png, .jpg or .jpeg files");
+    expect_batch_failure(dir, strings{"batch", "--input-dir", dir.path("absent"), "--output-dir", dir.path("out3"),
+                                      "--method", "mixup"},
+                         1, "does not exist");
+}
+
+TEST_CASE("cli batch: an existing output folder is never clobbered by a failed run", "[cli][batch][errors]") {
+    const scratch dir("output-dir");
+    make_folder(dir, {"a.png", "b.png", "c.png"}, 20, 16);
+    write_labels(dir, {{"a.png", 0}, {"b.png", 1}, {"c.png", 1}});
+    const strings base = batch_arguments(dir, "out", {"resizemix"}) + strings{"--labels", dir.path("labels.csv")};
+
+    SECTION("a folder of the user's is refused, even with --overwrite") {
+        fs::create_directories(dir.root / "out");
+        write_text(dir.root / "out" / "precious.txt", "keep me");
+        expect_batch_failure(dir, base, 1, "already exists and is not empty");
+        expect_batch_failure(dir, base + strings{"--overwrite"}, 1, "not an earlier resizemix batch output");
+        CHECK(snapshot(dir.root / "out") == std::map<std::string, std::string>{{"precious.txt", "keep me"}});
+    }
+    SECTION("an empty folder is filled") {
+        fs::create_directories(dir.root / "out");
+        (void)parse_report(run_cli(dir, base));
+        CHECK(snapshot(dir.root / "out").size() == 5);
+    }
+    SECTION("an earlier output survives a failed --overwrite run whole, and is replaced by a good one") {
+        (void)parse_report(run_cli(dir, base + strings{"--seed", "1"}));
+        const auto earlier = snapshot(dir.root / "out");
+        const auto before = dir.listing();
+        write_text(dir.root / "in" / "b.png", "truncated");
+        expect_batch_failure(dir, base + strings{"--overwrite", "--seed", "2"}, 1, "b.png");
+        CHECK(snapshot(dir.root / "out") == earlier);
+        write_pattern(dir.root / "in" / "b.png", 20, 16, 3, 2);  // as make_folder wrote it
+        expect_batch_failure(dir, base + strings{"--seed", "2"}, 1, "already exists");  // no --overwrite
+        CHECK(snapshot(dir.root / "out") == earlier);
+
+        (void)parse_report(run_cli(dir, base + strings{"--overwrite", "--seed", "2"}));
+        const auto replaced = snapshot(dir.root / "out");
+        CHECK(replaced.size() == 5);
+        CHECK(replaced.at("labels.json") != earlier.at("labels.json"));
+        CHECK(dir.listing() == before);  // nothing left aside
+    }
+    SECTION("a missing parent, a file in the way, or no folder name") {
+        expect_batch_failure(dir, batch_arguments(dir, "no-such-parent/out", {"resizemix"}), 1,
+                             "its parent '" + dir.path("no-such-parent") + "' does not exist");
+        write_text(dir.root / "a-file", "x");
+        expect_batch_failure(dir, batch_arguments(dir, "a-file", {"resizemix"}), 1, "exists and is not a directory");
+        CHECK(read_text(dir.root / "a-file") == "x");
+        expect_batch_failure(dir, strings{"batch", "--input-dir", dir.path("in"), "--output-dir", ".", "--method",
+                                          "resizemix"},
+                             1, "must name a folder to create");
+    }
+}
+
+TEST_CASE("cli batch: bad command lines exit 2, bad values exit 1, before anything is read", "[cli][batch][errors]") {
+    const scratch dir("usage");
+    make_folder(dir, {"a.png", "b.png"}, 20, 16);
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"fmix"}), 2, "fmix");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"resizemix"}) + strings{"--alpha", "0.5"}, 2, "--alpha");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"mixup"}) + strings{"--scale-range", "0.2", "0.3"}, 2,
+                         "--scale-range");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"mixup"}) + strings{"--label-smoothing", "0.1"}, 2,
+                         "--labels");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"mixup", "cutmix"}) + strings{"--weights", "1"}, 2,
+                         "one weight per method");
+    expect_batch_failure(dir, strings{"batch", "--output-dir", dir.path("out"), "--method", "mixup"}, 2,
+                         "--input-dir");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"mixup"}) + strings{"--threads", "-1"}, 2, "--threads");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"resizemix"}) + strings{"--scale-range", "0.8", "0.2"}, 1,
+                         "scale range");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"cutmix"}) + strings{"--alpha", "0"}, 1, "alpha");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"cutmix", "mixup"}) + strings{"--weights", "0,0"}, 1,
+                         "weights");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"cutmix"}) + strings{"--probability", "1.5"}, 1,
+                         "--probability must be in [0, 1], got 1.5");
+}
+
+TEST_CASE("cli batch: a progress bar on stderr only when it is a terminal", "[cli][batch]") {
+    const scratch dir("progress");
+    make_folder(dir, {"a.png", "b.png", "c.png"}, 20, 16);
+    // Not a terminal: nothing on stderr (run_cli redirects it to a file).
+    CHECK(run_cli(dir, batch_arguments(dir, "quiet", {"resizemix"})).err.empty());
+    // A terminal: script(1) gives the program a pseudo-terminal and copies what it prints.
+    if (!fs::exists("/usr/bin/script")) {
+        WARN("script(1) not found; the terminal case is not tested");
+        return;
+    }
+    const std::string inner = command_line(batch_arguments(dir, "loud", {"resizemix"})) + " >/dev/null";
+    const fs::path typescript = dir.root / "capture" / "terminal";
+    std::string command = "script -qec ";
+    command += shell_quote(inner) + " /dev/null >" + shell_quote(typescript.string()) + " 2>&1 </dev/null";
+    const int status = std::system(command.c_str());
+    if (status != 0) {
+        WARN("script(1) could not run the command (status " << status << "); the terminal case is not tested");
+        return;
+    }
+    const std::string shown = read_text(typescript);
+    CHECK(shown.find("resizemix batch: reading [") != std::string::npos);
+    CHECK(shown.find("resizemix batch: writing [") != std::string::npos);
+    CHECK(shown.find("3/3") != std::string::npos);
+    CHECK(fs::exists(dir.root / "loud" / "labels.csv"));
+}
+
+// --- grid --------------------------------------------------------------------------------------
+
+TEST_CASE("cli grid: a contact sheet of the expected size, with lambda reported for every mixed tile", "[cli][grid]") {
+    const scratch dir("grid");
+    const strings photos{data_file("chelsea.png"), data_file("coffee.png"), data_file("astronaut.png")};
+    const std::string sheet = dir.path("sheet.png");
+    const json report = parse_report(run_cli(dir, strings{"grid", "--images"} + photos + strings{"--out", sheet, "--seed", "1"}));
+
+    // Default: 5 columns (source, target, cutmix, salient-cutmix, resizemix) of 240 x 160 tiles,
+    // 3 rows (cycle), an 8-pixel gap, a 24-pixel title band and a 24-pixel caption band per row.
+    const int width = 8 + 5 * (240 + 8);
+    const int height = 8 + 24 + 3 * (160 + 24 + 8);
+    const pixels image = load(sheet);
+    CHECK(image.width == width);
+    CHECK(image.height == height);
+    CHECK(image.channels == 3);
+    CHECK(report.at("width") == width);
+    CHECK(report.at("height") == height);
+    REQUIRE(report.at("rows").size() == 3);
+    CHECK(report.at("rows").at(2).at("source") == photos[2]);
+    CHECK(report.at("rows").at(2).at("target") == photos[0]);  // the last image into the first
+    for (const json& row : report.at("rows")) {
+        REQUIRE(row.at("tiles").size() == 3);
+        for (const json& tile : row.at("tiles")) {
+            const auto b = box_of(tile.at("box"));
+            CHECK(b.inside(240, 160));
+            CHECK(tile.at("lambda").get<double>() ==
+                  Approx(static_cast<double>(b.area()) / (240.0 * 160.0)).margin(1e-12).epsilon(0));
+        }
+        // Both CutMix columns start from the row's stream: boxes of the same size.
+        CHECK(row.at("tiles").at(0).at("box").at("width") == row.at("tiles").at(1).at("box").at("width"));
+        CHECK(row.at("tiles").at(0).at("box").at("height") == row.at("tiles").at(1).at("box").at("height"));
+    }
+    // Captions are drawn: dark pixels in the title band and under the first mixed tile, none in the margin.
+    const auto dark_pixels = [&](int left, int top, int w, int h) {
+        int count = 0;
+        for (int y = top; y < top + h; ++y)
+            for (int x = left; x < left + w; ++x)
+                if (image.values[static_cast<std::size_t>((y * image.width + x) * 3)] < 100) ++count;
+        return count;
+    };
+    CHECK(dark_pixels(8 + 2 * 248, 8, 240, 24) > 20);         // "CutMix"
+    CHECK(dark_pixels(8 + 2 * 248, 8 + 24 + 160, 240, 24) > 20);  // "λ=0.243"
+    CHECK(dark_pixels(0, 0, width, 8) == 0);
+
+    // Same seed, same bytes; another seed, another sheet.
+    (void)parse_report(run_cli(dir, strings{"grid", "--images"} + photos + strings{"--out", dir.path("again.png"), "--seed", "1"}));
+    CHECK(read_text(dir.path("again.png")) == read_text(sheet));
+    (void)parse_report(run_cli(dir, strings{"grid", "--images"} + photos + strings{"--out", dir.path("other.png"), "--seed", "2"}));
+    CHECK(read_text(dir.path("other.png")) != read_text(sheet));
+}
+
+TEST_CASE("cli grid: --pairs chain, --columns and --tile-size set the layout", "[cli][grid]") {
+    const scratch dir("grid-layout");
+    const json report = parse_report(run_cli(
+        dir, strings{"grid", "--images", data_file("chelsea.png"), data_file("coffee.png"), "--pairs", "chain",
+                     "--columns", "cutmix,resizemix", "--tile-size", "100", "80", "--out", dir.path("pair.png")}));
+    const pixels image = load(dir.path("pair.png"));
+    CHECK(image.width == 8 + 2 * (100 + 8));
+    CHECK(image.height == 8 + 24 + 1 * (80 + 24 + 8));
+    REQUIRE(report.at("rows").size() == 1);
+    CHECK(report.at("rows").at(0).at("tiles").at(1).at("column") == "resizemix");
+    const double tau = report.at("rows").at(0).at("tiles").at(1).at("tau").get<double>();
+    const auto b = box_of(report.at("rows").at(0).at("tiles").at(1).at("box"));
+    CHECK(b.width == std::lround(tau * 100));
+    CHECK(b.height == std::lround(tau * 80));
+}
+
+TEST_CASE("cli grid: bad input is one line, exit 1 or 2, and the sheet untouched", "[cli][grid][errors]") {
+    const scratch dir("grid-errors");
+    const std::string out = dir.path("sheet.png");
+    const std::string precious = read_text(data_file("coffee.png"));
+    write_text(out, precious);
+    const auto grid = [&](const strings& images, const strings& extra) {
+        return strings{"grid", "--images"} + images + strings{"--out", out} + extra;
+    };
+    const strings two{data_file("chelsea.png"), data_file("coffee.png")};
+    expect_error(run_cli(dir, grid({data_file("chelsea.png")}, {})), 2, "--images");
+    expect_error(run_cli(dir, grid(two, {"--columns", "fmix"})), 2, "fmix");
+    expect_error(run_cli(dir, grid(two, {"--columns", "source,target", "--alpha", "2"})), 2, "--alpha");
+    expect_error(run_cli(dir, grid(two, {"--tile-size", "4", "4"})), 1, "--tile-size");
+    expect_error(run_cli(dir, grid(two, {"--scale-range", "0", "0.5"})), 1, "scale range");
+    const std::string missing = dir.path("missing.png");
+    expect_error(run_cli(dir, grid({data_file("chelsea.png"), missing}, {})), 1, missing);
+    expect_error(run_cli(dir, strings{"grid", "--images"} + two + strings{"--out", dir.path("sheet.bmp")}), 2, "extension");
+    CHECK(read_text(out) == precious);
+    CHECK(dir.listing() == std::set<std::string>{"capture", "sheet.png"});
+}
+
+#endif  // RESIZEMIX_CLI_PATH
