@@ -25,22 +25,16 @@
 
 #include <resizemix/resizemix.hpp>
 
+#include "cli_support.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
+using namespace cli_support;
 using json = nlohmann::json;
 
-std::string data_file(const std::string& name) { return std::string(RESIZEMIX_DATA_DIR) + "/" + name; }
 
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
-void write_text(const fs::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-}
 
 /// A fresh, empty folder per test case, so ctest may run test cases in parallel.
 /// Captured stdout/stderr live in `capture`, outputs in `out`.
@@ -65,34 +59,11 @@ struct scratch {
     }
 };
 
-struct run_result {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
 
-std::string shell_quote(const std::string& word) {
-    std::string quoted = "'";
-    for (const char c : word) {
-        if (c == '\'') quoted += "'\\''";
-        else quoted += c;
-    }
-    return quoted + "'";
-}
 
 /// Runs the CLI with `arguments`, capturing stdout and stderr in files.
 run_result run_cli(const scratch& dir, const std::vector<std::string>& arguments) {
-    std::string command = shell_quote(RESIZEMIX_CLI_PATH);
-    for (const auto& argument : arguments) command += " " + shell_quote(argument);
-    const fs::path out = dir.capture / "stdout";
-    const fs::path err = dir.capture / "stderr";
-    command += " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string()) + " </dev/null";
-    const int raw = std::system(command.c_str());
-    run_result result;
-    result.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    result.out = read_text(out);
-    result.err = read_text(err);
-    return result;
+    return cli_support::run_cli(dir.capture, arguments);
 }
 
 std::vector<std::string> mix_arguments(const std::string& method, const std::string& source,
@@ -100,12 +71,7 @@ std::vector<std::string> mix_arguments(const std::string& method, const std::str
     return {"mix", "--method", method, "--source", source, "--target", target, "--out", out};
 }
 
-std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-}
 
-std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
 
 /// Parses a successful run's stdout: exactly one JSON object on one line, nothing on stderr.
 json parse_report(const run_result& result) {

@@ -28,24 +28,17 @@
 
 #include <resizemix/resizemix.hpp>
 
+#include "cli_support.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
-using strings = std::vector<std::string>;
+using namespace cli_support;
 using resizemix::index_t;
 
-std::string data_file(const std::string& name) { return std::string(RESIZEMIX_DATA_DIR) + "/" + name; }
 
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
-void write_text(const fs::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-}
 
 /// A fresh folder per test case: `root` holds the input folder, labels and outputs.
 struct scratch {
@@ -63,49 +56,13 @@ struct scratch {
     }
 };
 
-struct run_result {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
 
-std::string shell_quote(const std::string& word) {
-    std::string quoted = "'";
-    for (const char c : word) {
-        if (c == '\'') quoted += "'\\''";
-        else quoted += c;
-    }
-    return quoted + "'";
-}
 
-std::string command_line(const strings& arguments) {
-    std::string command = shell_quote(RESIZEMIX_CLI_PATH);
-    for (const auto& argument : arguments) command += " " + shell_quote(argument);
-    return command;
-}
 
 /// Runs the CLI with `arguments`, stdout and stderr captured in files (so stderr is not a terminal).
-run_result run_cli(const scratch& dir, const strings& arguments) {
-    const fs::path out = dir.root / "capture" / "stdout";
-    const fs::path err = dir.root / "capture" / "stderr";
-    const std::string command = command_line(arguments) + " >" + shell_quote(out.string()) + " 2>" +
-                                shell_quote(err.string()) + " </dev/null";
-    const int raw = std::system(command.c_str());
-    run_result result;
-    result.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    result.out = read_text(out);
-    result.err = read_text(err);
-    return result;
-}
+run_result run_cli(const scratch& dir, const strings& arguments) { return cli_support::run_cli(dir.root / "capture", arguments); }
 
-strings operator+(strings a, const strings& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-}
 
-std::size_t count_lines(const std::string& text) {
-    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
 
 /// A successful run: exit 0, nothing on stderr, one JSON line on stdout.
 json parse_report(const run_result& result) {
