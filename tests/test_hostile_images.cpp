@@ -155,6 +155,22 @@ TEST_CASE("hostile: a JPEG Huffman table with more than 256 codes is refused (st
     CHECK_THAT(refusal(jpeg), Contains("is a JPEG with a Huffman table of 4080 codes (at most 256 exist)"));
 }
 
+TEST_CASE("hostile: a JPEG scan using a Huffman table no DHT defines is refused (stb_image 2.27 reads "
+          "uninitialised memory)",
+          "[hostile][image_io]") {
+    bytes jpeg = read_bytes(fixture("cmyk.jpg"));
+    REQUIRE(decode_image(jpeg, "cmyk", 0, default_limit).width == 12);
+    // The SOS segment's first component: DC table 0 (defined), AC table 3 (never defined).
+    std::size_t at = 2;
+    while (at + 4 < jpeg.size() && !(jpeg[at] == 0xFF && jpeg[at + 1] == 0xDA)) at += 2 + (jpeg[at + 2] << 8U) + jpeg[at + 3];
+    REQUIRE(at + 6 < jpeg.size());
+    jpeg[at + 6] = 0x03;
+    CHECK(refusal(jpeg) == "source image 'x.png' is a JPEG whose scan uses Huffman table AC 3, which no DHT segment "
+                           "defines; refused: stb_image 2.27 would decode with uninitialised memory");
+    // Progressive scans name tables they do not use (a DC scan's AC table): those are not refused.
+    CHECK(decode_image(read_bytes(fixture("progressive.jpg")), "progressive", 0, default_limit).width == 12);
+}
+
 TEST_CASE("hostile: 16-bit PNGs decode to 8 bits for mixing and keep 16 bits as saliency maps", "[hostile][image_io]") {
     std::vector<std::uint16_t> samples;
     for (int i = 0; i < 5 * 3 * 3; ++i) samples.push_back(static_cast<std::uint16_t>(i * 1400 + 7));

@@ -325,14 +325,22 @@ inline void check_pixel_limit(std::uint64_t width, std::uint64_t height, const s
     }
 }
 
-/// stb_image 2.27 (Debian 12's libstb) writes past its Huffman tables when a JPEG
-/// DHT table declares more than 256 codes: stbi__build_huffman fills size[257]
-/// with up to 4080 entries (upstream 2.28 added the check). Found by
-/// fuzz/fuzz_decode_mix. Such files are refused before stb_image reads them: the
-/// markers are walked as stb_image walks them (segments by their length, scan
-/// data byte by byte, fill bytes skipped), so every DHT it could parse is checked.
+/// Two stb_image 2.27 (Debian 12's libstb) bugs on hostile JPEGs, both found by
+/// fuzz/fuzz_decode_mix, are kept away by refusing the files that trigger them
+/// before stb_image reads them:
+///  - a DHT table declaring more than 256 codes: stbi__build_huffman fills its
+///    size[257] array with up to 4080 entries, over the rest of the decoder state;
+///  - a scan using a Huffman table no DHT defined: stb_image decodes with the
+///    uninitialised heap memory of that table and reads values[c] far out of bounds.
+/// (Upstream 2.28 checks both.) The markers are walked as stb_image walks them
+/// (segments by their length, scan data byte by byte, fill bytes skipped), so
+/// every DHT and SOS it could act on is seen.
 inline void check_jpeg_huffman_tables(std::span<const std::uint8_t> bytes, const std::string& described) {
     const auto byte_at = [&](std::size_t i) -> std::uint32_t { return i < bytes.size() ? bytes[i] : 0; };  // stb reads 0 past the end
+    bool seen_frame = false;
+    bool progressive = false;
+    bool dc_defined[4] = {};
+    bool ac_defined[4] = {};
     std::size_t at = 2;  // after SOI
     while (at < bytes.size()) {
         if (bytes[at] != 0xFF) {  // scan data, or junk stb_image skips
@@ -352,14 +360,41 @@ inline void check_jpeg_huffman_tables(std::span<const std::uint8_t> bytes, const
             std::int64_t left = static_cast<std::int64_t>(length) - 2;
             std::size_t table = at + 2;
             while (left > 0) {
+                const std::uint32_t kind = byte_at(table) >> 4U;
+                const std::uint32_t slot = byte_at(table) & 15U;
+                if (kind > 1 || slot > 3) break;  // stb_image refuses the segment here
                 std::uint32_t codes = 0;
                 for (std::size_t i = 1; i <= 16; ++i) codes += byte_at(table + i);
                 if (codes > 256) {
                     throw file_error(described + " is a JPEG with a Huffman table of " + std::to_string(codes) +
                                      " codes (at most 256 exist); refused: stb_image 2.27 would write past its tables");
                 }
+                (kind == 0 ? dc_defined : ac_defined)[slot] = true;
                 table += 17 + codes;
                 left -= 17 + static_cast<std::int64_t>(codes);
+            }
+        } else if (marker == 0xC0 || marker == 0xC1 || marker == 0xC2) {
+            if (!seen_frame) progressive = marker == 0xC2;  // stb_image decodes by the first frame header
+            seen_frame = true;
+        } else if (marker == 0xDA) {
+            // Which tables the scan decodes with, as stb_image uses them: sequential scans
+            // use both; progressive DC scans the DC table (first pass only), AC scans the AC table.
+            const std::uint32_t components = std::min<std::uint32_t>(byte_at(at + 2), 4);
+            const std::size_t after = at + 3 + 2 * std::size_t{byte_at(at + 2)};
+            const bool dc_scan = byte_at(after) == 0;
+            const bool first_pass = (byte_at(after + 2) >> 4U) == 0;
+            for (std::uint32_t i = 0; i < components; ++i) {
+                const std::uint32_t dc = byte_at(at + 4 + 2 * i) >> 4U;
+                const std::uint32_t ac = byte_at(at + 4 + 2 * i) & 15U;
+                if (dc > 3 || ac > 3) continue;  // stb_image refuses these itself
+                const bool uses_dc = !progressive || (dc_scan && first_pass);
+                const bool uses_ac = !progressive || !dc_scan;
+                if ((uses_dc && !dc_defined[dc]) || (uses_ac && !ac_defined[ac])) {
+                    throw file_error(described + " is a JPEG whose scan uses Huffman table " +
+                                     (uses_dc && !dc_defined[dc] ? "DC " + std::to_string(dc) : "AC " + std::to_string(ac)) +
+                                     ", which no DHT segment defines; refused: stb_image 2.27 would decode with "
+                                     "uninitialised memory");
+                }
             }
         }
         at += length;  // the segment; after SOS the scan data follows and is walked byte by byte
