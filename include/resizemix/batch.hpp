@@ -366,7 +366,9 @@ batch_result mix_batch(const Mixer& mixer, batch_view<InputT> input, std::span<c
         // alias its target, most patches go straight into their box, in the
         // order of in_place_order, and only run ends are buffered; otherwise
         // every patch is buffered, then all are pasted.
-        const auto chunks = static_cast<index_t>(detail::thread_count(options, count));
+        // One chunk per thread; a user executor's concurrency is unknown, so it gets up to 16.
+        const index_t chunks = options.executor ? std::min<index_t>(count, 16)
+                                                : static_cast<index_t>(detail::thread_count(options, count));
         detail::in_place_order order;
         if constexpr (detail::patch_may_alias_target<Mixer>::value) {
             std::vector<index_t> cost(static_cast<std::size_t>(count));

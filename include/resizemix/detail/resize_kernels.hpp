@@ -153,8 +153,8 @@ V* sized(std::vector<V>& buffer, index_t elements) {
 // local array: a fixed trip count and no possible aliasing, so g++ vectorises
 // them even at -O2 (whose cost model refuses loops that need an epilogue or a
 // run-time alias check) and clang at any level. Internal rows are padded to
-// whole blocks; rows written into the image end with a scalar remainder that
-// evaluates the same expression.
+// whole blocks; for rows written into the image the last block is computed
+// whole and only its first elements are stored.
 
 /// Horizontal pass, uint8, `Channels` interleaved channels (0: any count, given
 /// at run time). Gathers both taps of every output element into two contiguous
@@ -188,14 +188,21 @@ void horizontal_u8(const std::uint8_t* row, index_t channels, index_t out_width,
         return;
     } else if constexpr ((Channels == 3 || Channels == 4) && little) {
         // One 8-byte load holds both taps (3 + 3 or 4 + 4 bytes) while it stays inside the row.
-        for (; x < w.wide_load_end; ++x) {
+        // For 3 channels each 4-byte store writes one byte too many, overwritten by the next pixel.
+        auto gather = [&](index_t at) {
             std::uint64_t both = 0;
-            std::memcpy(&both, row + first[x], 8);
+            std::memcpy(&both, row + first[at], 8);
             const auto low = static_cast<std::uint32_t>(both);
             const auto high = static_cast<std::uint32_t>(both >> (8U * Channels));
-            std::memcpy(taps_first + Channels * x, &low, 4);  // for 3 channels the 4th byte is
-            std::memcpy(taps_second + Channels * x, &high, 4);  // overwritten by the next pixel
+            std::memcpy(taps_first + Channels * at, &low, 4);
+            std::memcpy(taps_second + Channels * at, &high, 4);
+        };
+        const index_t wide_end = w.wide_load_end;
+        for (; x + 2 <= wide_end; x += 2) {
+            gather(x);
+            gather(x + 1);
         }
+        for (; x < wide_end; ++x) gather(x);
     }
     // The rest (the border, or every pixel for other channel counts); a constant size when known.
     const auto pixel_bytes = static_cast<std::size_t>(Channels > 0 ? Channels : channels);
