@@ -160,11 +160,11 @@ index_t draw_side(byte_reader& in) {
     }
 }
 
-/// width x height with at most 1024 pixels, so one run stays fast (1 x 256 still fits).
+/// width x height with at most 256 pixels, so one run stays fast (1 x 256 still fits).
 std::pair<index_t, index_t> draw_size(byte_reader& in) {
     index_t width = draw_side(in);
     index_t height = draw_side(in);
-    while (width * height > 1024) (width > height ? width : height) /= 2;
+    while (width * height > 256) (width > height ? width : height) /= 2;
     return {width, height};
 }
 
@@ -473,7 +473,7 @@ void fuzz_batch(byte_reader& in) {
     const index_t count = in.in_range(1, 6);
     const index_t channels = in.in_range(1, 4);
     auto [width, height] = draw_size(in);
-    while (width * height * count > 1024) (width > height ? width : height) = std::max<index_t>(1, (width > height ? width : height) / 2);
+    while (width * height * count > 512) (width > height ? width : height) = std::max<index_t>(1, (width > height ? width : height) / 2);
     const std::array<index_t, 4> extents{count, channels, height, width};
     const layout<4> how = layout<4>::draw(in);
     const bool special_values = in.flag();
