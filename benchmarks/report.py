@@ -223,7 +223,7 @@ def plot(medians, path):
             "set xlabel 'image side (px), square, 3 channels'",
             "set ylabel 'microseconds per image'",
             "set grid",
-            "set key top left",
+            "set key top left Left reverse samplen 2 font ',9'",
             "set xtics (32, 64, 96, 128, 192, 256, 384, 512)",
             "set xrange [28:580]",
         ]
