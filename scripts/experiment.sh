@@ -141,8 +141,12 @@ table="$out_dir/results.md"
 {
     echo "Fashion-MNIST, top-1 test accuracy (%) after $epochs epochs on $subset training images,"
     echo "mean ± sample standard deviation over $seeds seeds (each sample mixed with probability $mix_prob;"
-    echo "wall time $((elapsed / 60)) min for the $started of $((seeds * ${#methods[@]})) runs trained by the last invocation,"
-    echo "$jobs at a time, one thread each; written by scripts/experiment.sh $epochs $seeds)."
+    if ((started > 0)); then
+        echo "wall time $((elapsed / 60)) min for the $started of $((seeds * ${#methods[@]})) runs trained by the last invocation,"
+        echo "$jobs at a time, one thread each; written by scripts/experiment.sh $epochs $seeds)."
+    else  # every run was kept from an earlier invocation: its wall time is not known here
+        echo "every run kept from an earlier invocation, one thread each; written by scripts/experiment.sh $epochs $seeds)."
+    fi
     echo
     echo "| method | top-1 accuracy (%) | vs none | per seed | best epoch, mean (%) | final train loss | minutes per run |"
     echo "|---|---|---|---|---|---|---|"
