@@ -198,7 +198,7 @@ TEST_CASE("mix_batch in place buffers only the patches", "[batch]") {
     std::size_t patch_elements = 0;
     for (const auto& record : result.samples) patch_elements += static_cast<std::size_t>(record.info.box.area() * 3);
     // With a shuffle and a built-in mixer only run ends are buffered (one patch per partner
-    // cycle and per thread; the rest go straight into place): never more than all patches.
+    // cycle and per chunk of a thread; the rest go straight into place): never more than all patches.
     CHECK(result.scratch_elements <= patch_elements);
     // tau <= 0.8 so every patch is at most 0.8^2 (+ rounding) of its image: never a copy of the batch.
     CHECK(result.scratch_elements < input.pixels.size() * 7 / 10);

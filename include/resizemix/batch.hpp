@@ -13,6 +13,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <atomic>
 #include <barrier>
 #include <cstdint>
 #include <exception>
@@ -133,8 +134,9 @@ inline unsigned thread_count(const batch_options& options, index_t tasks) {
 /// Runs first(k) for every k in [0, first_count), then, once all of those have
 /// returned, second(k) for every k in [0, second_count). On our own threads
 /// this is one fork-join (the calling thread works too) with a barrier between
-/// the phases, each thread taking a contiguous chunk of each phase; with a
-/// user executor it is two executor calls. Rethrows the first exception after
+/// the phases, the threads taking the tasks of each phase one at a time in
+/// order (patches differ up to 64x in size, so fixed shares would leave one
+/// thread waiting); with a user executor it is two executor calls. Rethrows the first exception after
 /// every worker has joined; the second phase does not start after a failure.
 inline void parallel_phases(const batch_options& options, index_t first_count, const std::function<void(index_t)>& first,
                             index_t second_count, const std::function<void(index_t)>& second) {
@@ -152,30 +154,36 @@ inline void parallel_phases(const batch_options& options, index_t first_count, c
     std::exception_ptr first_error;
     std::mutex error_mutex;
     std::barrier phase_end(static_cast<std::ptrdiff_t>(threads));
-    auto work = [&](unsigned w) {
-        auto run = [&](index_t count, const std::function<void(index_t)>& task) {
+    std::atomic<index_t> next_first{0};
+    std::atomic<index_t> next_second{0};
+    auto work = [&]() {
+        auto run = [&](index_t count, const std::function<void(index_t)>& task, std::atomic<index_t>& next) {
             try {
-                for (index_t k = count * w / threads; k < count * (w + 1) / threads; ++k) task(k);
+                // Which thread runs a task never changes the result: tasks write disjoint pixels.
+                for (index_t k = next.fetch_add(1, std::memory_order_relaxed); k < count;
+                     k = next.fetch_add(1, std::memory_order_relaxed)) {
+                    task(k);
+                }
             } catch (...) {
                 const std::lock_guard lock(error_mutex);
                 if (!first_error) first_error = std::current_exception();
             }
         };
-        run(first_count, first);
+        run(first_count, first, next_first);
         phase_end.arrive_and_wait();  // also publishes first_error to every thread
-        if (!first_error) run(second_count, second);
+        if (!first_error) run(second_count, second, next_second);
     };
     std::vector<std::thread> workers;
     workers.reserve(threads - 1);
     try {
-        for (unsigned w = 1; w < threads; ++w) workers.emplace_back(work, w);
+        for (unsigned w = 1; w < threads; ++w) workers.emplace_back(work);
     } catch (...) {
         // No thread could be started: drop the missing arrivals and work alone.
         for (unsigned w = static_cast<unsigned>(workers.size()) + 1; w < threads; ++w) phase_end.arrive_and_drop();
         const std::lock_guard lock(error_mutex);
         if (!first_error) first_error = std::current_exception();
     }
-    work(0);
+    work();
     for (auto& worker : workers) worker.join();
     if (first_error) std::rethrow_exception(first_error);
 }
@@ -216,7 +224,7 @@ struct patch_may_alias_target<sometimes_mixer<Mixer>> : patch_may_alias_target<M
 /// reads partner p(i); listing each cycle as i, p(i), p(p(i)), ... every
 /// sample reads the one after it, so rendering in list order reads only
 /// untouched pixels, except where a run ends: the last sample of a cycle reads
-/// the first, and the last sample of a thread's chunk reads the next chunk's
+/// the first, and the last sample of a chunk reads the next chunk's
 /// first. Those run ends (`staged`) are rendered into scratch before anything
 /// is written; all others are rendered straight into their own box.
 struct in_place_order {
@@ -366,9 +374,12 @@ batch_result mix_batch(const Mixer& mixer, batch_view<InputT> input, std::span<c
         // alias its target, most patches go straight into their box, in the
         // order of in_place_order, and only run ends are buffered; otherwise
         // every patch is buffered, then all are pasted.
-        // One chunk per thread; a user executor's concurrency is unknown, so it gets up to 16.
+        // Chunks are taken by the threads in turn: four per thread, so a thread that
+        // starts late takes fewer; a user executor's concurrency is unknown, so it gets up to 16.
+        const auto threads = static_cast<index_t>(detail::thread_count(options, count));
         const index_t chunks = options.executor ? std::min<index_t>(count, 16)
-                                                : static_cast<index_t>(detail::thread_count(options, count));
+                               : threads > 1    ? std::min<index_t>(count, 4 * threads)
+                                                : 1;
         detail::in_place_order order;
         if constexpr (detail::patch_may_alias_target<Mixer>::value) {
             std::vector<index_t> cost(static_cast<std::size_t>(count));
@@ -386,8 +397,12 @@ batch_result mix_batch(const Mixer& mixer, batch_view<InputT> input, std::span<c
         std::size_t scratch_size = 0;
         for (std::size_t k = 0; k < order.samples.size(); ++k) {
             const index_t i = order.samples[k];
-            if (!order.staged[k] || box_of(i).empty()) continue;
-            staged_samples.push_back(i);
+            if (order.staged[k] && !box_of(i).empty()) staged_samples.push_back(i);
+        }
+        // Largest first, so the threads taking them in turn finish together.
+        std::stable_sort(staged_samples.begin(), staged_samples.end(),
+                         [&](index_t a, index_t b) { return box_of(a).area() > box_of(b).area(); });
+        for (const index_t i : staged_samples) {
             offsets[static_cast<std::size_t>(i)] = scratch_size;
             scratch_size += static_cast<std::size_t>(box_of(i).area() * input.channels());
         }
