@@ -4,15 +4,21 @@
 // (so stderr is never a terminal), and its exit status, stdout and stderr come back.
 #pragma once
 
+#include <stb_image.h>
+#include <stb_image_write.h>
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
+#include <resizemix/view.hpp>
 
 namespace cli_support {
 
@@ -74,6 +80,39 @@ inline strings operator+(strings a, const strings& b) {
 
 inline std::size_t count_lines(const std::string& text) {
     return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+/// An 8-bit image decoded by stb_image, interleaved.
+struct pixels {
+    int width = 0;
+    int height = 0;
+    int channels = 0;
+    std::vector<std::uint8_t> values;
+
+    [[nodiscard]] resizemix::image_view<const std::uint8_t> view() const {
+        return resizemix::from_hwc(values.data(), height, width, channels);
+    }
+    [[nodiscard]] std::uint8_t at(int c, int y, int x) const {
+        return values[static_cast<std::size_t>((y * width + x) * channels + c)];
+    }
+};
+
+/// Decodes `path` with `channels` channels (0: as in the file); fails the test if it cannot.
+inline pixels load(const std::string& path, int channels = 0) {
+    pixels image;
+    int in_file = 0;
+    stbi_uc* data = stbi_load(path.c_str(), &image.width, &image.height, &in_file, channels);
+    INFO(path << ": " << (data == nullptr ? stbi_failure_reason() : "ok"));
+    REQUIRE(data != nullptr);
+    image.channels = channels != 0 ? channels : in_file;
+    image.values.assign(data, data + static_cast<std::size_t>(image.width) * image.height * image.channels);
+    stbi_image_free(data);
+    return image;
+}
+
+inline void save_png(const std::string& path, const pixels& image) {
+    REQUIRE(stbi_write_png(path.c_str(), image.width, image.height, image.channels, image.values.data(),
+                           image.width * image.channels) != 0);
 }
 
 }  // namespace cli_support

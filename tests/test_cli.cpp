@@ -85,38 +85,6 @@ json parse_report(const run_result& result) {
     return report;
 }
 
-/// An 8-bit image decoded by stb_image, interleaved.
-struct pixels {
-    int width = 0;
-    int height = 0;
-    int channels = 0;
-    std::vector<std::uint8_t> values;
-
-    [[nodiscard]] resizemix::image_view<const std::uint8_t> view() const {
-        return resizemix::from_hwc(values.data(), height, width, channels);
-    }
-    [[nodiscard]] std::uint8_t at(int c, int y, int x) const {
-        return values[static_cast<std::size_t>((y * width + x) * channels + c)];
-    }
-};
-
-pixels load(const std::string& path, int channels = 0) {
-    pixels image;
-    int in_file = 0;
-    stbi_uc* data = stbi_load(path.c_str(), &image.width, &image.height, &in_file, channels);
-    INFO(path << ": " << (data == nullptr ? stbi_failure_reason() : "ok"));
-    REQUIRE(data != nullptr);
-    image.channels = channels != 0 ? channels : in_file;
-    image.values.assign(data, data + static_cast<std::size_t>(image.width) * image.height * image.channels);
-    stbi_image_free(data);
-    return image;
-}
-
-void save_png(const std::string& path, const pixels& image) {
-    REQUIRE(stbi_write_png(path.c_str(), image.width, image.height, image.channels, image.values.data(),
-                           image.width * image.channels) != 0);
-}
-
 /// The photo with every value inverted: a same-size partner that differs everywhere.
 pixels inverted(pixels image) {
     for (auto& value : image.values) value = static_cast<std::uint8_t>(255 - value);

@@ -85,28 +85,6 @@ void expect_error(const run_result& result, int status, const std::string& part)
     CHECK(result.out.empty());
 }
 
-/// An 8-bit interleaved image.
-struct pixels {
-    int width = 0;
-    int height = 0;
-    int channels = 0;
-    std::vector<std::uint8_t> values;
-
-    [[nodiscard]] resizemix::image_view<const std::uint8_t> view() const {
-        return resizemix::from_hwc(values.data(), height, width, channels);
-    }
-};
-
-pixels load(const std::string& path) {
-    pixels image;
-    stbi_uc* data = stbi_load(path.c_str(), &image.width, &image.height, &image.channels, 0);
-    INFO(path);
-    REQUIRE(data != nullptr);
-    image.values.assign(data, data + static_cast<std::size_t>(image.width) * image.height * image.channels);
-    stbi_image_free(data);
-    return image;
-}
-
 /// A smooth pattern plus noise, different for every seed, written as PNG.
 void write_pattern(const fs::path& path, int width, int height, int channels, unsigned seed) {
     pixels image{width, height, channels, std::vector<std::uint8_t>(static_cast<std::size_t>(width * height * channels))};
@@ -119,7 +97,7 @@ void write_pattern(const fs::path& path, int width, int height, int channels, un
                 image.values[static_cast<std::size_t>((y * width + x) * channels + c)] =
                     static_cast<std::uint8_t>(smooth + static_cast<int>(state >> 27U));
             }
-    REQUIRE(stbi_write_png(path.string().c_str(), width, height, channels, image.values.data(), width * channels) != 0);
+    save_png(path.string(), image);
 }
 
 /// A folder of `names` (all width x height x channels), and a labels file giving name i class classes[i].
