@@ -51,21 +51,28 @@ T level(double value) {
     }
 }
 
+/// Fills a view with fixture noise by logical position (uint8: 0..255; float: [0, 1)),
+/// so every memory layout holds the same image for the same draws.
+template <class T>
+void fill_noise(resizemix::image_view<T> view, fixture_random& random) {
+    for (index_t c = 0; c < view.channels(); ++c)
+        for (index_t y = 0; y < view.height(); ++y)
+            for (index_t x = 0; x < view.width(); ++x) {
+                if constexpr (std::is_same_v<T, std::uint8_t>) {
+                    view(c, y, x) = static_cast<std::uint8_t>(random.next() % 256U);
+                } else {
+                    view(c, y, x) = static_cast<float>(random.unit());
+                }
+            }
+}
+
 /// An owning image filled with fixture noise (uint8: 0..255; float: [0, 1)).
 template <class T>
 resizemix::image<T> noise_image(index_t channels, index_t height, index_t width, std::uint64_t seed,
                                 resizemix::memory_layout layout = resizemix::memory_layout::hwc) {
     resizemix::image<T> result(channels, height, width, layout);
     fixture_random random(seed);
-    for (index_t c = 0; c < channels; ++c)
-        for (index_t y = 0; y < height; ++y)
-            for (index_t x = 0; x < width; ++x) {
-                if constexpr (std::is_same_v<T, std::uint8_t>) {
-                    result(c, y, x) = static_cast<std::uint8_t>(random.next() % 256U);
-                } else {
-                    result(c, y, x) = static_cast<float>(random.unit());
-                }
-            }
+    fill_noise(result.view(), random);
     return result;
 }
 

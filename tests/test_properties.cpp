@@ -33,6 +33,7 @@ using resizemix::index_t;
 using resizemix::mix_info;
 using resizemix::region;
 using test_support::fixture_random;
+using test_support::fill_noise;
 
 /// Adapts fixture_random to std::shuffle.
 struct random_engine {
@@ -70,19 +71,6 @@ index_t random_side(fixture_random& random) {
         case 1: return random.between(1, 3);
         default: return random.between(1, 40);
     }
-}
-
-template <class T>
-void fill(image_view<T> view, fixture_random& random) {
-    for (index_t c = 0; c < view.channels(); ++c)
-        for (index_t y = 0; y < view.height(); ++y)
-            for (index_t x = 0; x < view.width(); ++x) {
-                if constexpr (std::is_same_v<T, std::uint8_t>) {
-                    view(c, y, x) = static_cast<std::uint8_t>(random.next() % 256U);
-                } else {
-                    view(c, y, x) = static_cast<float>(random.unit());
-                }
-            }
 }
 
 /// Equal within one level (uint8) or 1e-5 (float, values in [0, 1]).
@@ -163,12 +151,12 @@ TEMPLATE_TEST_CASE("properties: a mixer writes only its output view, the target 
     image_buffer<T> source(channels, source_height, source_width, random_layout<3>(random));
     image_buffer<T> target(channels, height, width, random_layout<3>(random));
     std::optional<image_buffer<T>> separate_out;
-    fill(source.view, random);
-    fill(target.view, random);
+    fill_noise(source.view, random);
+    fill_noise(target.view, random);
     image_view<T> out = target.view;
     if (!in_place) {
         separate_out.emplace(channels, height, width, random_layout<3>(random));
-        fill(separate_out->view, random);
+        fill_noise(separate_out->view, random);
         out = separate_out->view;
     }
     const auto source_storage = source.memory.storage();
@@ -280,7 +268,7 @@ TEMPLATE_TEST_CASE("properties: mix_batch gives the same bytes with 1, 2 or 4 th
     CAPTURE(seed, count, channels, width, height, options.parameters == resizemix::parameter_sharing::per_batch);
 
     batch_buffer<T> input(extents, how);
-    for (index_t i = 0; i < count; ++i) fill(input.view[i], random);
+    for (index_t i = 0; i < count; ++i) fill_noise(input.view[i], random);
     const auto input_storage = input.memory.storage();
 
     std::optional<batch_buffer<T>> reference;
@@ -292,7 +280,7 @@ TEMPLATE_TEST_CASE("properties: mix_batch gives the same bytes with 1, 2 or 4 th
             if (in_place) {
                 output.memory.storage() = input.memory.storage();
             } else {
-                for (index_t i = 0; i < count; ++i) fill(output.view[i], random);
+                for (index_t i = 0; i < count; ++i) fill_noise(output.view[i], random);
             }
             options.threads = threads;
             const resizemix::batch_view<const T> from = in_place ? output.view : input.view;

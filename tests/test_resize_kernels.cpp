@@ -83,19 +83,11 @@ struct laid_out {
     laid_out& operator=(const laid_out&) = delete;
 };
 
-/// Fills a view with fixture noise by logical position, so every layout holds the same image.
+/// Fixture noise for `seed`, the same image in every layout.
 template <class T>
 void fill_noise(image_view<T> view, std::uint64_t seed) {
     test_support::fixture_random random(seed);
-    for (index_t c = 0; c < view.channels(); ++c)
-        for (index_t y = 0; y < view.height(); ++y)
-            for (index_t x = 0; x < view.width(); ++x) {
-                if constexpr (std::is_same_v<T, std::uint8_t>) {
-                    view(c, y, x) = static_cast<std::uint8_t>(random.next() % 256U);
-                } else {
-                    view(c, y, x) = static_cast<float>(random.unit());
-                }
-            }
+    test_support::fill_noise(view, random);
 }
 
 /// The first logical position where two views differ in their bytes, or "" when identical.
