@@ -271,19 +271,6 @@ inline in_place_order order_in_place(const std::vector<index_t>& partners, const
     return order;
 }
 
-/// The lowest and one-past-highest address a batch view can touch.
-template <class T>
-std::pair<const void*, const void*> address_range(const batch_view<T>& view) noexcept {
-    index_t low = 0;
-    index_t high = 0;
-    for (std::size_t r = 0; r < 4; ++r) {
-        const index_t reach = (view.extent(r) - 1) * view.stride(r);
-        (reach < 0 ? low : high) += reach;
-    }
-    const T* base = view.data_handle();
-    return {base + low, base + high + 1};
-}
-
 }  // namespace detail
 
 /// Mixes every sample of `input` with its partner and writes `output` (the same

@@ -282,16 +282,16 @@ template <class T>
 
 namespace detail {
 
-/// The lowest and one-past-highest address a view can touch.
-template <class T>
-std::pair<const void*, const void*> address_range(const image_view<T>& view) noexcept {
+/// The lowest and one-past-highest address a view (image_view or batch_view) can touch.
+template <class View>
+std::pair<const void*, const void*> address_range(const View& view) noexcept {
     index_t low = 0;
     index_t high = 0;
-    for (std::size_t r = 0; r < 3; ++r) {
+    for (std::size_t r = 0; r < View::rank(); ++r) {
         const index_t reach = (view.extent(r) - 1) * view.stride(r);
         (reach < 0 ? low : high) += reach;
     }
-    const T* base = view.data_handle();
+    const auto* base = view.data_handle();
     return {base + low, base + high + 1};
 }
 
