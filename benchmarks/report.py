@@ -114,16 +114,15 @@ def targets(rows, cpu_rows=None):
         cpu = r(m, mode, "t1", "resizemix", w, p, cpu_rows) if cpu_rows is not None else None
         bound(desc, r(m, mode, "t1", "resizemix", w, p), limit, cpu)
 
+    def worst_ratio(cases):
+        """The smallest slow / fast over (slow, fast, label) cases where both were
+        measured, as (ratio, label); the first such case on ties; None if none was."""
+        measured = [(slow / fast, label) for slow, fast, label in cases if slow is not None and fast is not None]
+        return min(measured, key=lambda ratio_label: ratio_label[0]) if measured else None
+
     def speedup(desc, peer, cases, limit):
-        worst = None
-        for (m, mode, w, p) in cases:
-            ours = r(m, mode, "t1", "resizemix", w, p)
-            theirs = r(m, mode, "t1", peer, w, p)
-            if ours is None or theirs is None:
-                continue
-            s = theirs / ours
-            if worst is None or s < worst[0]:
-                worst = (s, f"{m} {mode} {w} {p}")
+        worst = worst_ratio((r(m, mode, "t1", peer, w, p), r(m, mode, "t1", "resizemix", w, p), f"{m} {mode} {w} {p}")
+                            for (m, mode, w, p) in cases)
         if worst is None:
             out.append((desc, "not measured", None))
         else:
@@ -139,27 +138,14 @@ def targets(rows, cpu_rows=None):
 
     informational = []
     for peer, label in [("opencv", "OpenCV"), ("torch-mmpretrain", "libtorch mmpretrain-style")]:
-        worst = None
-        for mode in modes:
-            for (w, p) in COLUMNS:
-                ours = r("cutmix", mode, "t1", "resizemix", w, p)
-                theirs = r("cutmix", mode, "t1", peer, w, p)
-                if ours is not None and theirs is not None and (worst is None or theirs / ours < worst[0]):
-                    worst = (theirs / ours, f"cutmix {mode} {w} {p}")
+        worst = worst_ratio((r("cutmix", mode, "t1", peer, w, p), r("cutmix", mode, "t1", "resizemix", w, p),
+                             f"cutmix {mode} {w} {p}") for mode in modes for (w, p) in COLUMNS)
         if worst is not None:
             out.append((f"(not a target) CutMix speed-up over {label}", f"worst {worst[0]:.1f}x ({worst[1]})", None))
 
-    worst = None
-    for m in ["resizemix", "cutmix"]:
-        for mode in modes:
-            for p in ["u8hwc", "f32chw"]:
-                one = r(m, mode, "t1", "resizemix", "W2", p)
-                two = r(m, mode, "t2", "resizemix", "W2", p)
-                if one is None or two is None:
-                    continue
-                s = one / two
-                if worst is None or s < worst[0]:
-                    worst = (s, f"{m} {mode} W2 {p}")
+    worst = worst_ratio((r(m, mode, "t1", "resizemix", "W2", p), r(m, mode, "t2", "resizemix", "W2", p),
+                         f"{m} {mode} W2 {p}")
+                        for m in ["resizemix", "cutmix"] for mode in modes for p in ["u8hwc", "f32chw"])
     if worst is None:
         out.append(("Two threads >= 1.6x one thread, W2", "not measured", None))
     else:
