@@ -23,30 +23,8 @@ cd "$(dirname "$0")/.."
 section() { printf '\n==== %s ====\n' "$*"; }
 
 section "dependencies"
-if [[ -x scripts/install-deps.sh ]]; then
-    scripts/install-deps.sh
-fi
-bench_packages=(libbenchmark-dev libopencv-dev libtorch-dev gnuplot-nox python3)
-if command -v dpkg-query >/dev/null 2>&1; then
-    missing=()
-    for package in "${bench_packages[@]}"; do
-        if [[ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null)" != installed ]]; then
-            missing+=("$package")
-        fi
-    done
-    if ((${#missing[@]} > 0)); then
-        echo "bench.sh: installing ${missing[*]}"
-        sudo=()
-        if ((EUID != 0)); then
-            sudo=(sudo)
-        fi
-        export DEBIAN_FRONTEND=noninteractive
-        "${sudo[@]}" apt-get update
-        "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
-    fi
-else
-    echo "bench.sh: not a Debian system; make sure these (or equivalents) are installed: ${bench_packages[*]}" >&2
-fi
+# The peers measured beside resizemix, Google Benchmark, and the report's plotter.
+scripts/install-deps.sh libbenchmark-dev libopencv-dev libtorch-dev gnuplot-nox python3
 
 build_dir="${BUILD_DIR:-build-bench}"
 jobs="${JOBS:-$(nproc)}"

@@ -59,26 +59,9 @@ fi
 section() { printf '\n==== %s ====\n' "$*"; }
 
 section "dependencies"
-scripts/install-deps.sh
 # What the experiment needs beyond the library's build: libtorch, the data, g++
 # (libtorch 1.13's headers fail under clang 14 in C++20), zlib and a plotter.
-extra_packages=(g++ libtorch-dev dataset-fashion-mnist zlib1g-dev gnuplot-nox)
-missing=()
-if command -v dpkg-query >/dev/null 2>&1; then
-    for package in "${extra_packages[@]}"; do
-        if [[ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null)" != installed ]]; then
-            missing+=("$package")
-        fi
-    done
-fi
-if ((${#missing[@]} > 0)); then
-    echo "experiment: installing ${missing[*]}"
-    sudo=()
-    if ((EUID != 0)); then sudo=(sudo); fi
-    export DEBIAN_FRONTEND=noninteractive
-    "${sudo[@]}" apt-get update
-    "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+scripts/install-deps.sh g++ libtorch-dev dataset-fashion-mnist zlib1g-dev gnuplot-nox
 
 section "build $build_dir (Release, g++)"
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="${CXX:-g++}" \

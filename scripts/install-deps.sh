@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages resizemix needs to build, test and run its demo,
-# calling apt-get only when one is missing. Used by scripts/test.sh and scripts/demo.sh.
-# Extra package names given as arguments are installed too (scripts/fuzz.sh adds libFuzzer's).
+# calling apt-get only when one is missing. Used by every script in scripts/.
+# Extra package names given as arguments are installed too (fuzz.sh, bench.sh and
+# experiment.sh add what they need beyond the build).
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libeigen3-dev catch2 libcli11-dev
