@@ -30,7 +30,7 @@
 #include "labels.hpp"
 #include "mix_info.hpp"
 #include "random.hpp"
-#include "saliency.hpp"
+#include "saliency_map.hpp"
 #include "view.hpp"
 
 namespace resizemix {

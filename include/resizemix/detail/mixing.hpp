@@ -16,7 +16,7 @@
 #include "../image.hpp"
 #include "../mix_info.hpp"
 #include "../random.hpp"
-#include "../saliency.hpp"
+#include "../saliency_map.hpp"
 #include "../view.hpp"
 
 namespace resizemix::detail {

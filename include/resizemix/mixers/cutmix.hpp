@@ -13,7 +13,7 @@
 #include "../detail/mixing.hpp"
 #include "../mix_info.hpp"
 #include "../random.hpp"
-#include "../saliency.hpp"
+#include "../saliency_map.hpp"
 #include "../view.hpp"
 
 namespace resizemix {

@@ -10,7 +10,7 @@
 #include "../mix_info.hpp"
 #include "../random.hpp"
 #include "../resize.hpp"
-#include "../saliency.hpp"
+#include "../saliency_map.hpp"
 #include "../view.hpp"
 
 namespace resizemix {
