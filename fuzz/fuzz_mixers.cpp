@@ -11,6 +11,7 @@
 // written at all. mix_batch is run out of place and in place with 1, 2 or 4
 // threads, or with an executor running the tasks in a drawn order: the two must
 // agree bit for bit, and with mixing sample by sample.
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -264,6 +265,10 @@ struct drawn_mixer {
         m.cut_mix.alpha = draw_alpha(in);
         m.cut_mix.source_region = in.u8() % 4U == 0 ? draw_region(in) : region::random;
         m.cut_mix.paste_region = in.u8() % 4U == 0 ? draw_region(in) : region::corresponding;
+        // From a bit already drawn, so the input layout of older seeds stays.
+        m.cut_mix.box_sampling = (std::bit_cast<std::uint32_t>(m.cut_mix.alpha) & 1U) != 0U
+                                     ? resizemix::box_sampling::inside
+                                     : resizemix::box_sampling::clip;
         m.mixup.alpha = m.cut_mix.alpha;
         return m;
     }
@@ -481,6 +486,8 @@ void fuzz_batch(byte_reader& in) {
     resizemix::batch_options options;
     options.seed = in.u64();
     options.epoch = in.u8();
+    options.step = (options.seed >> 40U) & 0xffU;  // from the seed: the input layout of older seeds stays
+    options.rank = (options.seed >> 56U) % 4U;
     options.pairing = static_cast<resizemix::pairing>(in.u8() % 3U);
     if (options.pairing == resizemix::pairing::given) {
         const index_t partners = in.u8() % 8U == 0 ? count + 1 : count;  // sometimes the wrong length
@@ -578,8 +585,8 @@ void fuzz_batch(byte_reader& in) {
         // Sample by sample, from the stream the batch derives for it.
         batch_buffer<T> single({1, channels, height, width}, how);
         resizemix::rng random = options.parameters == resizemix::parameter_sharing::per_batch
-                                    ? resizemix::rng::for_sample(options.seed, options.epoch, resizemix::batch_stream_index)
-                                    : resizemix::rng::for_sample(options.seed, options.epoch, static_cast<std::uint64_t>(i));
+                                    ? resizemix::rng::for_sample(options.seed, options.epoch, options.step, options.rank, resizemix::batch_stream_index)
+                                    : resizemix::rng::for_sample(options.seed, options.epoch, options.step, options.rank, static_cast<std::uint64_t>(i));
         auto indexed = [&](const resizemix::saliency_query& query) -> resizemix::saliency_map {
             return maps[static_cast<std::size_t>(query.role == resizemix::image_role::source ? a.partner : i)];
         };

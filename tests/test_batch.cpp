@@ -1,9 +1,11 @@
 // Tests for resizemix/batch.hpp: pairing, per-sample and per-batch parameters,
 // in place == out of place, thread counts, equality with mixing sample by
 // sample, soft-label rows, scratch memory, the saliency callback's indices,
-// custom executors, and validation before any write.
+// custom executors, validation before any write, streams per step / rank /
+// sample id, and dense targets (one-hot, soft, multi-hot).
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <set>
 #include <thread>
 #include <vector>
@@ -265,4 +267,233 @@ TEST_CASE("mix_batch rethrows an error raised on a worker thread", "[batch]") {
     options.threads = 2;
     options.executor = [](index_t, const std::function<void(index_t)>&) { throw std::runtime_error("pool is gone"); };
     CHECK_THROWS_WITH(mix_batch(resize_mix{}, input.view(), {}, input.view(), options), "pool is gone");
+}
+
+// --- Streams per step, rank and sample id --------------------------------------------
+
+namespace {
+
+/// What a batch's draws were: partners, taus and boxes of every sample.
+struct batch_draws {
+    std::vector<index_t> partners;
+    std::vector<double> taus;
+    std::vector<box> boxes;
+    friend bool operator==(const batch_draws&, const batch_draws&) = default;
+};
+
+template <class Mixer>
+batch_draws draws_of(const batch_result& result) {
+    batch_draws draws;
+    for (const auto& record : result.samples) {
+        draws.partners.push_back(record.partner);
+        draws.taus.push_back(record.info.tau);
+        draws.boxes.push_back(record.info.box);
+    }
+    return draws;
+}
+
+/// How many samples of two batches have the same value in `field`.
+template <class V>
+int agreements(const std::vector<V>& a, const std::vector<V>& b) {
+    int same = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) same += a[i] == b[i] ? 1 : 0;
+    return same;
+}
+
+}  // namespace
+
+TEST_CASE("mix_batch: a loop over steps with one seed and one epoch gets fresh partners, taus and boxes",
+          "[batch][streams]") {
+    // Written as the README says a loop must: seed and epoch fixed, step set at every batch.
+    test_batch<std::uint8_t> input(16, 3, 32, 32, true, 5);
+    batch_options options;
+    options.seed = 42;
+    options.epoch = 3;
+    std::vector<batch_draws> steps;
+    for (std::uint64_t step = 0; step < 5; ++step) {
+        options.step = step;
+        test_batch<std::uint8_t> batch = input;
+        steps.push_back(draws_of<resize_mix>(mix_batch(resize_mix{}, batch.view(), {}, batch.view(), options)));
+    }
+    for (std::size_t a = 0; a < steps.size(); ++a) {
+        for (std::size_t b = a + 1; b < steps.size(); ++b) {
+            CAPTURE(a, b);
+            CHECK(steps[a].partners != steps[b].partners);
+            CHECK(agreements(steps[a].taus, steps[b].taus) == 0);  // continuous draws never repeat
+            CHECK(agreements(steps[a].boxes, steps[b].boxes) <= 2);
+        }
+    }
+}
+
+TEMPLATE_TEST_CASE("mix_batch: ranks differ, and (seed, epoch, step, rank) reproduces byte for byte on any thread count",
+                   "[batch][streams]", std::uint8_t, float) {
+    test_batch<TestType> input(12, 3, 24, 20, std::is_same_v<TestType, std::uint8_t>, 6);
+    const auto mixer = one_of({{resize_mix{}, 1.0}, {cut_mix{}, 1.0}, {mixup{}, 0.5}});
+    batch_options options;
+    options.seed = 9;
+    options.epoch = 1;
+    options.step = 17;
+    options.rank = 0;
+    const auto rank0 = mix_out_of_place(mixer, input, options);
+    options.rank = 1;
+    const auto rank1 = mix_out_of_place(mixer, input, options);
+    CHECK(rank0 != rank1);
+    for (const unsigned threads : {1U, 2U, 4U}) {
+        options.threads = threads;
+        CHECK(mix_out_of_place(mixer, input, options) == rank1);
+        CHECK(mix_in_place(mixer, input, options) == rank1);
+    }
+    // Every coordinate matters.
+    options.threads = 1;
+    for (auto* field : {&options.seed, &options.epoch, &options.step, &options.rank}) {
+        const std::uint64_t kept = *field;
+        *field += 1;
+        CHECK(mix_out_of_place(mixer, input, options) != rank1);
+        *field = kept;
+    }
+    CHECK(mix_out_of_place(mixer, input, options) == rank1);
+}
+
+TEMPLATE_TEST_CASE("mix_batch equals mixing sample by sample with sample_stream(options, i)", "[batch][streams]",
+                   std::uint8_t, float) {
+    test_batch<TestType> input(9, 3, 20, 16, false, 8);
+    batch_options options;
+    options.seed = 3;
+    options.epoch = 11;
+    options.step = 250;
+    options.rank = 3;
+    options.threads = 2;
+    for (const bool with_ids : {false, true}) {
+        if (with_ids) options.sample_ids = {90, 12, 7, 1000, 5, 6, 33, 2, 81};
+        test_batch<TestType> output = input;
+        const auto result = mix_batch(cut_mix{}, batch_view<const TestType>(input.view()), {}, output.view(), options);
+        test_batch<TestType> expected = input;
+        const std::vector<index_t> partners = partners_for(options, input.count);
+        for (index_t i = 0; i < input.count; ++i) {
+            rng random = sample_stream(options, i);
+            const mix_info info = cut_mix{}(image_view<const TestType>(input.view()[partners[i]]),
+                                            image_view<const TestType>(input.view()[i]), expected.view()[i], random);
+            CHECK(result.samples[i].partner == partners[i]);
+            CHECK(result.samples[i].info.box == info.box);
+        }
+        CHECK(output.pixels == expected.pixels);
+    }
+}
+
+TEST_CASE("mix_batch streams: step 0 on rank 0 keeps the streams of rng::for_sample(seed, epoch, i)",
+          "[batch][streams]") {
+    batch_options options;
+    options.seed = 5;
+    options.epoch = 2;
+    for (index_t i = 0; i < 4; ++i) {
+        rng expected = rng::for_sample(5, 2, static_cast<std::uint64_t>(i));
+        rng actual = sample_stream(options, i);
+        CHECK(actual.next_u64() == expected.next_u64());
+        rng other_step = rng::for_sample(5, 2, 1, 0, static_cast<std::uint64_t>(i));
+        rng other_rank = rng::for_sample(5, 2, 0, 1, static_cast<std::uint64_t>(i));
+        rng same = rng::for_sample(5, 2, static_cast<std::uint64_t>(i));
+        const std::uint64_t word = same.next_u64();
+        CHECK(other_step.next_u64() != word);
+        CHECK(other_rank.next_u64() != word);
+    }
+}
+
+TEST_CASE("mix_batch sample_ids: a sample's parameters follow its dataset index, not its position or step",
+          "[batch][streams]") {
+    test_batch<std::uint8_t> input(6, 3, 40, 40, true, 2);
+    batch_options options;
+    options.seed = 4;
+    options.epoch = 7;
+    options.sample_ids = {100, 101, 102, 103, 104, 105};
+    const auto first = mix_batch(resize_mix{}, input.view(), {}, input.view(), options);
+    // The same images in reverse order, at another step and rank: every id keeps its tau.
+    options.step = 9;
+    options.rank = 2;
+    options.sample_ids = {105, 104, 103, 102, 101, 100};
+    test_batch<std::uint8_t> other = input;
+    const auto second = mix_batch(resize_mix{}, other.view(), {}, other.view(), options);
+    for (index_t i = 0; i < 6; ++i) CHECK(second.samples[5 - i].info.tau == first.samples[i].info.tau);
+    // The pairing still follows the step and rank.
+    options.sample_ids = {100, 101, 102, 103, 104, 105};
+    batch_options first_options = options;
+    first_options.step = 0;
+    first_options.rank = 0;
+    CHECK(partners_for(options, 6) != partners_for(first_options, 6));
+
+    options.sample_ids = {1, 2};
+    CHECK_THROWS_WITH(mix_batch(resize_mix{}, input.view(), {}, input.view(), options),
+                      Contains("options.sample_ids has 2 entries but the batch has 6 samples"));
+    options.sample_ids = {1, 2, 3, 4, 5, batch_stream_index};
+    CHECK_THROWS_WITH(mix_batch(resize_mix{}, input.view(), {}, input.view(), options),
+                      Contains("options.sample_ids[5] = 18446744073709551615 is reserved"));
+}
+
+// --- Dense targets ---------------------------------------------------------------
+
+TEST_CASE("mix_batch dense targets: one-hot rows give exactly the soft labels of the index form", "[batch][labels]") {
+    test_batch<float> input(10, 3, 16, 16, false, 3);
+    const std::vector<std::int64_t> classes = {0, 1, 2, 3, 4, 0, 1, 2, 3, 4};
+    Eigen::MatrixXf one_hot = Eigen::MatrixXf::Zero(10, 5);
+    for (index_t i = 0; i < 10; ++i) one_hot(i, classes[static_cast<std::size_t>(i)]) = 1.0f;
+    batch_options options;
+    options.seed = 6;
+    options.step = 2;
+    test_batch<float> dense_batch = input;
+    const auto dense = mix_batch(cut_mix{}, dense_batch.view(), one_hot, dense_batch.view(), options);
+    options.num_classes = 5;
+    test_batch<float> index_batch = input;
+    const auto indexed = mix_batch(cut_mix{}, index_batch.view(), classes, index_batch.view(), options);
+    CHECK(dense_batch.pixels == index_batch.pixels);
+    REQUIRE(dense.labels.rows() == 10);
+    REQUIRE(dense.labels.cols() == 5);
+    CHECK(dense.labels == indexed.labels);  // bit for bit
+}
+
+TEST_CASE("mix_batch dense targets: soft and multi-hot rows mix with lambda, nothing renormalised", "[batch][labels]") {
+    test_batch<std::uint8_t> input(4, 3, 24, 24, true, 11);
+    // Row-major caller memory (a torch tensor, a NumPy array), seen through an Eigen::Map.
+    std::vector<float> multi_hot = {1, 0, 1, 0,   //
+                                    1, 1, 0, 0,   //
+                                    0, 0, 0, 1,   //
+                                    0.9f, 0.05f, 0.05f, 0};  // an already-smoothed soft row
+    using row_major = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const Eigen::Map<const row_major> targets(multi_hot.data(), 4, 4);
+    batch_options options;
+    options.seed = 1;
+    options.pairing = pairing::given;
+    options.partners = {1, 0, 3, 2};
+    const auto result = mix_batch(resize_mix{}, input.view(), targets, input.view(), options);
+    for (index_t i = 0; i < 4; ++i) {
+        const double lambda = result.samples[i].info.lambda;
+        const index_t partner = result.samples[i].partner;
+        for (index_t k = 0; k < 4; ++k) {
+            const double expected = lambda * targets(partner, k) + (1.0 - lambda) * targets(i, k);
+            CHECK(result.labels(i, k) == static_cast<float>(expected));
+        }
+    }
+    // Class 0 is in both multi-hot rows 0 and 1: it stays 1, and the row sums to more than 1.
+    CHECK(result.labels(0, 0) == 1.0f);
+    CHECK(result.labels.row(0).sum() > 1.0f);
+}
+
+TEST_CASE("mix_batch dense targets are validated before anything is written", "[batch][labels]") {
+    test_batch<std::uint8_t> input(3, 3, 8, 8, true, 1);
+    const std::vector<std::uint8_t> before = input.pixels;
+    Eigen::MatrixXf targets = Eigen::MatrixXf::Identity(3, 3);
+    batch_options options;
+    options.label_smoothing = 0.1f;
+    CHECK_THROWS_WITH(mix_batch(resize_mix{}, input.view(), targets, input.view(), options),
+                      Contains("label smoothing applies to class indices only"));
+    options.label_smoothing = 0.0f;
+    options.num_classes = 4;
+    CHECK_THROWS_WITH(mix_batch(resize_mix{}, input.view(), targets, input.view(), options),
+                      Contains("options.num_classes is 4 but targets has 3 columns"));
+    options.num_classes = 0;
+    const Eigen::MatrixXf two_rows = Eigen::MatrixXf::Identity(2, 3);
+    CHECK_THROWS_WITH(mix_batch(resize_mix{}, input.view(), two_rows, input.view(), options),
+                      Contains("targets has 2 rows but the batch has 3 samples"));
+    targets(1, 2) = std::numeric_limits<float>::quiet_NaN();
+    CHECK_THROWS_WITH(mix_batch(resize_mix{}, input.view(), targets, input.view(), options),
+                      Contains("targets(1, 2) is nan, not finite"));
+    CHECK(input.pixels == before);
 }

@@ -10,6 +10,7 @@
 #include <limits>
 #include <set>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -353,9 +354,10 @@ TEST_CASE("resize_mix draws tau uniformly and the paste position uniformly", "[m
 
 // ===================================== CutMix =====================================
 
-TEMPLATE_TEST_CASE("cut_mix: box side round(sqrt(1 - beta) * W), exact lambda, source pixels in the box",
+TEMPLATE_TEST_CASE("cut_mix inside: box side round(sqrt(1 - beta) * W), exact lambda, source pixels in the box",
                    "[mixers][cutmix]", std::uint8_t, float) {
-    const resizemix::cut_mix mixer{};  // alpha 1, random source region, corresponding paste
+    // alpha 1, random source region, corresponding paste, the whole box inside the image
+    const resizemix::cut_mix mixer{.box_sampling = resizemix::box_sampling::inside};
     for (const auto layout : layouts) {
         const auto source = test_support::noise_image<TestType>(3, 21, 34, 13, layout);
         const auto target = test_support::noise_image<TestType>(3, 21, 34, 14, layout);
@@ -439,11 +441,11 @@ TEMPLATE_TEST_CASE("cut_mix: every source_region x paste_region combination land
     }
 }
 
-TEST_CASE("cut_mix lambda averages 1/2 for alpha = 1", "[mixers][cutmix][statistics]") {
+TEST_CASE("cut_mix inside: lambda averages 1/2 for alpha = 1", "[mixers][cutmix][statistics]") {
     const auto source = test_support::noise_image<std::uint8_t>(1, 100, 100, 1);
     const auto target = test_support::noise_image<std::uint8_t>(1, 100, 100, 2);
     image<std::uint8_t> out(1, 100, 100);
-    const resizemix::cut_mix mixer{};
+    const resizemix::cut_mix mixer{.box_sampling = resizemix::box_sampling::inside};
     rng random(77);
     constexpr int draws = 4000;
     double sum = 0.0;
@@ -458,6 +460,154 @@ TEST_CASE("cut_mix lambda averages 1/2 for alpha = 1", "[mixers][cutmix][statist
     // lambda ~ 1 - Beta(1, 1) = U(0, 1) up to rounding: sd 0.2887, standard error 0.0046.
     CHECK(std::abs(sum / draws - 0.5) < 5.0 * 0.2887 / std::sqrt(static_cast<double>(draws)));
     CHECK(std::abs(above_half - draws / 2) < 5 * 32);  // Binomial(4000, 1/2): sd 31.6
+}
+
+TEMPLATE_TEST_CASE("cut_mix clip (the default): the CutMix paper's rand_bbox, replayed draw by draw",
+                   "[mixers][cutmix]", std::uint8_t, float) {
+    const resizemix::cut_mix mixer{};
+    CHECK(mixer.box_sampling == resizemix::box_sampling::clip);
+    for (const auto layout : layouts) {
+        const auto source = test_support::noise_image<TestType>(3, 21, 34, 13, layout);
+        const auto target = test_support::noise_image<TestType>(3, 21, 34, 14, layout);
+        int clipped = 0;
+        for (std::uint64_t seed = 0; seed < 60; ++seed) {
+            image<TestType> out(3, 21, 34, layout);
+            rng random(seed);
+            rng replay = random;
+            const mix_info info = mixer(source.const_view(), target.const_view(), out.view(), random);
+            CAPTURE(seed, info);
+            // Yun et al., Algorithm A1 / the authors' rand_bbox: cut_w = int(W * sqrt(1 - lam)),
+            // cx = randint(W), x1 = clip(cx - cut_w // 2, 0, W), x2 = clip(cx + cut_w // 2, 0, W).
+            const double cut_ratio = std::sqrt(1.0 - replay.beta(1.0));
+            const auto cut_w = static_cast<index_t>(34.0 * cut_ratio);
+            const auto cut_h = static_cast<index_t>(21.0 * cut_ratio);
+            const index_t cx = replay.integer(0, 33);
+            const index_t cy = replay.integer(0, 20);
+            const index_t x1 = std::clamp<index_t>(cx - cut_w / 2, 0, 34);
+            const index_t x2 = std::clamp<index_t>(cx + cut_w / 2, 0, 34);
+            const index_t y1 = std::clamp<index_t>(cy - cut_h / 2, 0, 21);
+            const index_t y2 = std::clamp<index_t>(cy + cut_h / 2, 0, 21);
+            if (x2 <= x1 || y2 <= y1) {
+                CHECK(info.box.empty());
+                CHECK(info.lambda == 0.0);
+            } else {
+                CHECK(info.source_box == box{x1, y1, x2 - x1, y2 - y1});
+                CHECK(info.box == info.source_box);  // corresponding
+                clipped += (x2 - x1 < 2 * (cut_w / 2) || y2 - y1 < 2 * (cut_h / 2)) ? 1 : 0;
+            }
+            // lambda is the exact share of the clipped box: the authors' 1 - adjusted lam.
+            CHECK(info.lambda == static_cast<double>((x2 - x1) * (y2 - y1)) / (34.0 * 21.0));
+            check_cut_mix_pixels<TestType>(source.const_view(), target.const_view(), out.const_view(), info);
+        }
+        CHECK(clipped > 10);  // the border really clips boxes
+    }
+}
+
+namespace {
+
+/// The two-sample Kolmogorov-Smirnov statistic: the largest gap between the empirical CDFs.
+double ks_statistic(std::vector<double> a, std::vector<double> b) {
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    double largest = 0.0;
+    std::size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        const double value = std::min(a[i], b[j]);
+        while (i < a.size() && a[i] <= value) ++i;
+        while (j < b.size() && b[j] <= value) ++j;
+        largest = std::max(largest, std::abs(static_cast<double>(i) / static_cast<double>(a.size()) -
+                                             static_cast<double>(j) / static_cast<double>(b.size())));
+    }
+    return largest;
+}
+
+/// The source share of one box drawn by the published CutMix pseudo-code (Yun et al. 2019,
+/// Algorithm A1, and the authors' rand_bbox), with this library's rng as the random source.
+double reference_cutmix_share(index_t width, index_t height, double alpha, rng& random) {
+    const double lam = random.beta(alpha);
+    const double cut_rat = std::sqrt(1.0 - lam);
+    const auto cut_w = static_cast<index_t>(static_cast<double>(width) * cut_rat);
+    const auto cut_h = static_cast<index_t>(static_cast<double>(height) * cut_rat);
+    const index_t cx = random.integer(0, width - 1);
+    const index_t cy = random.integer(0, height - 1);
+    const index_t bbx1 = std::clamp<index_t>(cx - cut_w / 2, 0, width);
+    const index_t bby1 = std::clamp<index_t>(cy - cut_h / 2, 0, height);
+    const index_t bbx2 = std::clamp<index_t>(cx + cut_w / 2, 0, width);
+    const index_t bby2 = std::clamp<index_t>(cy + cut_h / 2, 0, height);
+    // lam = 1 - box area / (W * H) is the target's weight; the source's is the box's share
+    // (computed directly: 1 - (1 - share) would differ in the last bit and split ties).
+    return static_cast<double>((bbx2 - bbx1) * (bby2 - bby1)) / static_cast<double>(width * height);
+}
+
+}  // namespace
+
+TEST_CASE("cut_mix's default lambda distribution matches the reference CutMix sampler (two-sample KS)",
+          "[mixers][cutmix][statistics]") {
+    constexpr int draws = 20000;
+    // Critical value of the two-sample KS test at alpha = 0.001 for n = m = 20000:
+    // 1.95 * sqrt(2 / 20000) = 0.0195 (conservative for these discrete distributions).
+    const double critical = 1.95 * std::sqrt(2.0 / draws);
+    for (const auto& [width, height, alpha] : {std::tuple<index_t, index_t, float>{28, 28, 1.0f},
+                                               std::tuple<index_t, index_t, float>{32, 24, 0.4f}}) {
+        CAPTURE(width, height, alpha);
+        const auto source = test_support::noise_image<std::uint8_t>(1, height, width, 1);
+        const auto target = test_support::noise_image<std::uint8_t>(1, height, width, 2);
+        image<std::uint8_t> out(1, height, width);
+        const auto shares = [&](const resizemix::cut_mix& mixer, std::uint64_t seed) {
+            std::vector<double> lambdas;
+            rng random(seed);
+            for (int k = 0; k < draws; ++k) {
+                lambdas.push_back(mixer(source.const_view(), target.const_view(), out.view(), random).lambda);
+            }
+            return lambdas;
+        };
+        std::vector<double> reference;
+        rng reference_random(12345);  // another stream: the samples are independent
+        for (int k = 0; k < draws; ++k) reference.push_back(reference_cutmix_share(width, height, alpha, reference_random));
+
+        const auto clipped = shares(resizemix::cut_mix{.alpha = alpha}, 7);
+        CHECK(ks_statistic(clipped, reference) < critical);
+        // The test has power: today's inside boxes are a different distribution.
+        const auto inside = shares(resizemix::cut_mix{.alpha = alpha, .box_sampling = resizemix::box_sampling::inside}, 7);
+        CHECK(ks_statistic(inside, reference) > 5.0 * critical);
+    }
+    // The means the issue quotes for 28 x 28 and alpha = 1: about 0.30 against 0.50.
+    const auto source = test_support::noise_image<std::uint8_t>(1, 28, 28, 1);
+    image<std::uint8_t> out(1, 28, 28);
+    double clipped_sum = 0.0, inside_sum = 0.0;
+    rng a(1), b(1);
+    for (int k = 0; k < draws; ++k) {
+        clipped_sum += resizemix::cut_mix{}(source.const_view(), source.const_view(), out.view(), a).lambda;
+        inside_sum += resizemix::cut_mix{.box_sampling = resizemix::box_sampling::inside}(
+                          source.const_view(), source.const_view(), out.view(), b).lambda;
+    }
+    CHECK(clipped_sum / draws == Approx(0.30).margin(0.02));
+    CHECK(inside_sum / draws == Approx(0.50).margin(0.02));
+}
+
+TEST_CASE("cut_mix box_sampling: salient policies ignore it, bad values are refused", "[mixers][cutmix]") {
+    const auto source = test_support::noise_image<float>(3, 24, 32, 15);
+    const auto target = test_support::noise_image<float>(3, 24, 32, 16);
+    const resizemix::pair_saliency maps{map_with_extremes(24, 32, {5, 6}, {25, 18}),
+                                        map_with_extremes(24, 32, {5, 6}, {25, 18})};
+    for (std::uint64_t seed = 0; seed < 20; ++seed) {
+        image<float> out_clip(3, 24, 32), out_inside(3, 24, 32);
+        rng r1(seed), r2(seed);
+        const auto clip_info = resizemix::cut_mix{.source_region = region::salient}(
+            source.const_view(), target.const_view(), out_clip.view(), r1, maps);
+        const auto inside_info =
+            resizemix::cut_mix{.source_region = region::salient, .box_sampling = resizemix::box_sampling::inside}(
+                source.const_view(), target.const_view(), out_inside.view(), r2, maps);
+        CHECK(clip_info.box == inside_info.box);
+        CHECK(clip_info.box.inside(32, 24));
+    }
+    CHECK(std::string(resizemix::to_string(resizemix::box_sampling::clip)) == "clip");
+    CHECK(std::string(resizemix::to_string(resizemix::box_sampling::inside)) == "inside");
+    image<float> out(3, 24, 32);
+    rng random(0);
+    CHECK_THROWS_WITH((resizemix::cut_mix{.box_sampling = static_cast<resizemix::box_sampling>(7)}(
+                          source.const_view(), target.const_view(), out.view(), random)),
+                      Contains("box_sampling must be clip or inside"));
 }
 
 TEMPLATE_TEST_CASE("cut_mix in place and with the output overlapping the source", "[mixers][cutmix]",

@@ -258,6 +258,8 @@ TEMPLATE_TEST_CASE("properties: mix_batch gives the same bytes with 1, 2 or 4 th
     resizemix::batch_options options;
     options.seed = seed;
     options.epoch = static_cast<std::uint64_t>(random.between(0, 5));
+    options.step = static_cast<std::uint64_t>(random.between(0, 1000));
+    options.rank = static_cast<std::uint64_t>(random.between(0, 3));
     options.pairing = static_cast<resizemix::pairing>(random.between(0, 1));
     options.parameters = random.between(0, 1) == 0 ? resizemix::parameter_sharing::per_sample
                                                    : resizemix::parameter_sharing::per_batch;
@@ -321,8 +323,8 @@ TEMPLATE_TEST_CASE("properties: mix_batch gives the same bytes with 1, 2 or 4 th
         batch_buffer<T> single({1, channels, height, width}, how);
         resizemix::rng stream =
             options.parameters == resizemix::parameter_sharing::per_batch
-                ? resizemix::rng::for_sample(options.seed, options.epoch, resizemix::batch_stream_index)
-                : resizemix::rng::for_sample(options.seed, options.epoch, static_cast<std::uint64_t>(i));
+                ? resizemix::rng::for_sample(options.seed, options.epoch, options.step, options.rank, resizemix::batch_stream_index)
+                : resizemix::rng::for_sample(options.seed, options.epoch, options.step, options.rank, static_cast<std::uint64_t>(i));
         const mix_info alone = mixer(image_view<const T>(input.view[record.partner]), image_view<const T>(input.view[i]),
                                      single.view[0], stream);
         CHECK(alone.box == record.info.box);

@@ -294,6 +294,20 @@ struct owned_batch {
     owned_batch& operator=(const owned_batch&) = delete;
 };
 
+/// ResizeMix without the in-place capability declared: mix_batch must buffer its every patch.
+struct opaque_mixer {
+    static constexpr const char* name = "opaque";
+    resize_mix inner;
+    template <class S, class T, class P>
+    mix_info plan(image_view<S> source, image_view<T> target, rng& random, P&& saliency) const {
+        return inner.plan(source, target, random, saliency);
+    }
+    template <class S, class T, class O>
+    void render(const mix_info& info, image_view<S> source, image_view<T> target, image_view<O> patch) const {
+        inner.render(info, source, target, patch);
+    }
+};
+
 template <class T, class Mixer>
 void check_in_place_equals_out_of_place(const Mixer& mixer, const owned_batch<T>& input, batch_options options,
                                         std::size_t* scratch = nullptr, std::size_t* patches = nullptr) {
@@ -362,8 +376,24 @@ TEMPLATE_TEST_CASE("mix_batch in place: patches rendered straight into place equ
         std::size_t scratch = 0;
         std::size_t patches = 0;
         check_in_place_equals_out_of_place(any_mixer(resize_mix{}), input, options, &scratch, &patches);
-        CHECK(scratch == patches);  // unknown render: every patch is buffered
-        check_in_place_equals_out_of_place(one_of({{resize_mix{}, 1.0}, {cut_mix{}, 1.0}}), input, options);
+        CHECK(scratch < patches);  // type erasure keeps the in-place capability
+        // A run-time one_of buffers exactly what the typed one does.
+        std::size_t typed_scratch = 0;
+        std::size_t erased_scratch = 0;
+        check_in_place_equals_out_of_place(one_of(weighted{resize_mix{}, 1.0}, weighted{cut_mix{}, 1.0}), input,
+                                           options, &typed_scratch, &patches);
+        check_in_place_equals_out_of_place(one_of({{resize_mix{}, 1.0}, {cut_mix{}, 1.0}}), input, options,
+                                           &erased_scratch, &patches);
+        CHECK(erased_scratch == typed_scratch);
+        CHECK(typed_scratch < patches);
+        // A mixer that does not declare the capability is buffered whole, typed or erased.
+        check_in_place_equals_out_of_place(opaque_mixer{}, input, options, &scratch, &patches);
+        CHECK(scratch == patches);
+        check_in_place_equals_out_of_place(any_mixer(opaque_mixer{}), input, options, &scratch, &patches);
+        CHECK(scratch == patches);
+        check_in_place_equals_out_of_place(one_of({{resize_mix{}, 1.0}, {opaque_mixer{}, 1.0}}), input, options, &scratch,
+                                           &patches);
+        CHECK(scratch == patches);
     }
 }
 

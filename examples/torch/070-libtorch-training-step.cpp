@@ -15,12 +15,14 @@ int main() {
     torch::optim::SGD optimizer(model->parameters(), torch::optim::SGDOptions(0.1).momentum(0.9).nesterov(true));
 
     // --- user code starts: what a data loader hands over, then one step ---
+    const std::uint64_t epoch = 0, step = 0;  // the training loop's counters
     torch::Tensor images = torch::rand({count, 3, 32, 32});  // NCHW float
     torch::Tensor labels = torch::randint(classes, {count}, torch::kLong).contiguous();
 
     resizemix::batch_options options;
     options.seed = 1234;
-    options.epoch = 0;
+    options.epoch = epoch;
+    options.step = step;  // every step gets fresh partners and parameters
     options.threads = 2;
     options.num_classes = classes;
     auto view = resizemix::as_batch_view<float>(images);

@@ -50,7 +50,9 @@ namespace {
 constexpr float pixel_mean = 0.2860f;
 constexpr float pixel_std = 0.3530f;
 
-const std::vector<std::string> all_methods = {"none",   "mixup", "cutmix", "cutmix-salient-source",
+const std::vector<std::string> all_methods = {"none",          "mixup",
+                                              "cutmix",        "cutmix-inside",
+                                              "cutmix-random", "cutmix-salient-source",
                                               "cutmix-salient-paste", "resizemix"};
 
 struct settings {
@@ -84,8 +86,10 @@ void print_help() {
     std::cout <<
         R"(resizemix-train: Fashion-MNIST training with resizemix::mix_batch (see docs/EXPERIMENTS.md)
 
-  --method LIST        comma-separated, or "all": none, mixup, cutmix, cutmix-salient-source,
-                       cutmix-salient-paste, resizemix (default resizemix)
+  --method LIST        comma-separated, or "all": none, mixup, cutmix (the CutMix paper's clipped
+                       boxes), cutmix-inside (whole boxes kept inside), cutmix-random (random source
+                       box pasted at a random place), cutmix-salient-source, cutmix-salient-paste,
+                       resizemix (default resizemix)
   --epochs N           epochs over the training set (default 10)
   --seed N             seeds the weights, the data order, crop/flip and the mixing (default 0)
   --train-subset N     train on the first N training images (default 0: all 60000)
@@ -214,6 +218,14 @@ std::optional<resizemix::any_mixer> make_mixer(const std::string& method, double
     using resizemix::region;
     if (method == "mixup") return resizemix::any_mixer(resizemix::sometimes(resizemix::mixup{.alpha = 1.0f}, p));
     if (method == "cutmix") return resizemix::any_mixer(resizemix::sometimes(resizemix::cut_mix{.alpha = 1.0f}, p));
+    if (method == "cutmix-inside") {
+        return resizemix::any_mixer(resizemix::sometimes(
+            resizemix::cut_mix{.alpha = 1.0f, .box_sampling = resizemix::box_sampling::inside}, p));
+    }
+    if (method == "cutmix-random") {
+        return resizemix::any_mixer(resizemix::sometimes(
+            resizemix::cut_mix{.alpha = 1.0f, .source_region = region::random, .paste_region = region::random}, p));
+    }
     if (method == "cutmix-salient-source") {
         return resizemix::any_mixer(resizemix::sometimes(
             resizemix::cut_mix{.alpha = 1.0f, .source_region = region::salient, .paste_region = region::random}, p));
@@ -378,11 +390,12 @@ run_result train_method(const settings& s, const std::string& method, const fash
             torch::Tensor targets;
             if (mixer) {
                 if (saliency) maps = grad_cam_maps(model, normalize(batch), classes);
-                // Mix in place on a view of the tensor's memory; one stream per (seed, step, sample).
+                // Mix in place on a view of the tensor's memory; fresh draws at every step.
                 const auto view = resizemix::as_batch_view<float>(batch);
                 resizemix::batch_options options;
                 options.seed = s.seed;
-                options.epoch = static_cast<std::uint64_t>(step);
+                options.epoch = static_cast<std::uint64_t>(epoch);
+                options.step = static_cast<std::uint64_t>(k);
                 options.num_classes = fashion_mnist::num_classes;
                 const resizemix::batch_result mixed = resizemix::mix_batch(
                     *mixer, view, std::span<const std::int64_t>(labels), view, options, provide_map);

@@ -1,14 +1,14 @@
 // resizemix/batch.hpp: mix_batch(), mixing a whole batch with soft labels.
 //
 // Every sample i is the target of one mix whose source is its partner (a
-// seeded shuffle by default). Sample i draws from its own stream
-// rng::for_sample(seed, epoch, i), so the result does not depend on the number
-// of threads or the order of work, and any sample can be re-mixed on its own.
-// `output` may be `input`: every patch is rendered from the original pixels
-// (a sample is overwritten only once every patch that reads it is rendered),
-// so in-place mixing is byte-identical to out-of-place mixing and needs extra
-// memory only for patches: all of them at most, one per partner cycle and
-// thread with the built-in mixers (see batch_result::scratch_elements).
+// seeded shuffle by default). Every draw derives from (seed, epoch, step, rank)
+// and the sample (sample_stream), so a training loop that passes its step gets
+// fresh draws at every step, ranks get their own, and the result does not
+// depend on the number of threads or the order of work. `output` may be
+// `input`: every patch is rendered from the original pixels, so in-place mixing
+// is byte-identical to out-of-place mixing and needs extra memory only for
+// patches (see batch_result::scratch_elements). mix_batch runs in phases:
+// validate, pair, plan, render (in place or out of place), labels.
 #pragma once
 
 #include <Eigen/Core>
@@ -25,19 +25,15 @@
 #include <type_traits>
 #include <vector>
 
-#include "compose.hpp"
 #include "detail/mixing.hpp"
 #include "labels.hpp"
 #include "mix_info.hpp"
+#include "mixer.hpp"
 #include "random.hpp"
 #include "saliency_map.hpp"
 #include "view.hpp"
 
 namespace resizemix {
-
-struct resize_mix;  // the built-in mixers, named by detail::patch_may_alias_target
-struct cut_mix;
-struct mixup;
 
 /// How each sample finds the partner whose pixels it receives.
 enum class pairing {
@@ -56,16 +52,29 @@ enum class parameter_sharing {
 using executor = std::function<void(index_t task_count, const std::function<void(index_t)>& task)>;
 
 /// Options of mix_batch. Defaults: seeded shuffle, per-sample parameters, one thread, no labels.
+///
+/// A training loop must pass where the batch sits: `epoch` and `step` (the batch counter,
+/// within the epoch or global) and, in data-parallel training, `rank`. Every draw
+/// (partners, taus, boxes, weights) derives from (seed, epoch, step, rank), so two
+/// calls that agree on all four mix identically: a loop that leaves `step` at 0
+/// gives every batch of an epoch the same partners and parameters.
 struct batch_options {
     std::uint64_t seed = 0;
     std::uint64_t epoch = 0;
+    std::uint64_t step = 0;                                   ///< the batch counter: set it at every step
+    std::uint64_t rank = 0;                                   ///< data-parallel rank (process), so ranks differ
+    /// Optional dataset index of each sample. When given, sample i draws its parameters from
+    /// (seed, epoch, sample_ids[i]) alone: the same image gets the same tau / box in an epoch
+    /// whatever batch, position, batch size or number of ranks it lands in (its partner still
+    /// comes from the pairing, which derives from seed, epoch, step and rank).
+    std::vector<std::uint64_t> sample_ids;
     resizemix::pairing pairing = resizemix::pairing::shuffle;
     std::vector<index_t> partners;                            ///< for pairing::given: partners[i] is the source of sample i
     parameter_sharing parameters = parameter_sharing::per_sample;
     unsigned threads = 1;                                     ///< 0 = std::thread::hardware_concurrency()
     resizemix::executor executor;                             ///< if set, used instead of `threads`
     index_t num_classes = 0;                                  ///< 0 = no soft labels
-    float label_smoothing = 0.0f;
+    float label_smoothing = 0.0f;                             ///< class-index labels only
 };
 
 /// What happened to one sample.
@@ -77,17 +86,36 @@ struct sample_record {
 /// The result of mix_batch.
 struct batch_result {
     std::vector<sample_record> samples;
-    Eigen::MatrixXf labels;            ///< count x num_classes soft labels (empty when num_classes == 0)
-    /// Pixels (x channels) buffered for in-place mixing: at most the sum of the patch sizes. With the
-    /// built-in mixers and a permutation pairing (shuffle, flip) only one patch per partner cycle
-    /// and per thread is buffered; the other patches are rendered straight into place.
+    Eigen::MatrixXf labels;  ///< count x num_classes mixed labels (empty when no labels were given)
+    /// Pixels (x channels) buffered for in-place mixing: at most the sum of the patch sizes. When
+    /// the mixer's patch may alias its target (mixer.hpp; every built-in mixer, and one_of,
+    /// sometimes and any_mixer over them) and the pairing is a permutation (shuffle, flip), only one
+    /// patch per partner cycle and per chunk of work is buffered; the others go straight into place.
     std::size_t scratch_elements = 0;
 };
 
 /// The stream reserved for the batch-wide parameters and the one for pairing
-/// (sample indices never reach these values).
+/// (sample indices and sample_ids never reach these values).
 inline constexpr std::uint64_t batch_stream_index = ~std::uint64_t{0};
 inline constexpr std::uint64_t pairing_stream_index = ~std::uint64_t{0} - 1;
+
+/// The stream that sample i of a batch draws its parameters from, as mix_batch
+/// derives it: (seed, epoch, step, rank, i), or (seed, epoch, sample_ids[i]) when
+/// sample ids are given, or the one batch-wide stream with parameter_sharing::per_batch.
+/// Mixing sample i alone with this stream and its partner gives mix_batch's bytes.
+[[nodiscard]] inline rng sample_stream(const batch_options& options, index_t i) {
+    if (options.parameters == parameter_sharing::per_batch) {
+        return rng::for_sample(options.seed, options.epoch, options.step, options.rank, batch_stream_index);
+    }
+    if (!options.sample_ids.empty()) {
+        if (i < 0 || static_cast<std::size_t>(i) >= options.sample_ids.size()) {
+            detail::fail("sample_stream", "sample ", i, " has no entry in options.sample_ids (",
+                         options.sample_ids.size(), " entries)");
+        }
+        return rng::for_sample(options.seed, options.epoch, options.sample_ids[static_cast<std::size_t>(i)]);
+    }
+    return rng::for_sample(options.seed, options.epoch, options.step, options.rank, static_cast<std::uint64_t>(i));
+}
 
 /// The partner of every sample, as mix_batch computes it.
 [[nodiscard]] inline std::vector<index_t> partners_for(const batch_options& options, index_t count) {
@@ -95,7 +123,7 @@ inline constexpr std::uint64_t pairing_stream_index = ~std::uint64_t{0} - 1;
     switch (options.pairing) {
         case pairing::shuffle: {
             std::iota(partners.begin(), partners.end(), index_t{0});
-            rng random = rng::for_sample(options.seed, options.epoch, pairing_stream_index);
+            rng random = rng::for_sample(options.seed, options.epoch, options.step, options.rank, pairing_stream_index);
             for (index_t i = count - 1; i > 0; --i) {  // Fisher-Yates
                 std::swap(partners[static_cast<std::size_t>(i)],
                           partners[static_cast<std::size_t>(random.integer(0, i))]);
@@ -198,28 +226,6 @@ inline void parallel_for(index_t count, const batch_options& options, const std:
     parallel_phases(options, count, task, 0, task);
 }
 
-/// Whether a mixer's render(info, source, target, patch) may write into a
-/// `patch` that is the target's own box: true when render reads the target
-/// only at the pixel it writes, or not at all. mix_batch then mixes in place
-/// without buffering every patch. A mixer of your own opts in with
-/// `static constexpr bool patch_may_alias_target = true;`.
-template <class M>
-struct patch_may_alias_target : std::false_type {};
-template <class M>
-    requires requires { M::patch_may_alias_target; }
-struct patch_may_alias_target<M> : std::bool_constant<static_cast<bool>(M::patch_may_alias_target)> {};
-template <>
-struct patch_may_alias_target<resize_mix> : std::true_type {};  // reads only the source
-template <>
-struct patch_may_alias_target<cut_mix> : std::true_type {};  // reads only the source
-template <>
-struct patch_may_alias_target<mixup> : std::true_type {};  // reads the target at the pixel it writes
-template <class... Mixers>
-struct patch_may_alias_target<one_of_mixer<Mixers...>>
-    : std::bool_constant<(patch_may_alias_target<Mixers>::value && ...)> {};
-template <class Mixer>
-struct patch_may_alias_target<sometimes_mixer<Mixer>> : patch_may_alias_target<Mixer> {};
-
 /// The order of in-place work when the partners form a permutation. Sample i
 /// reads partner p(i); listing each cycle as i, p(i), p(p(i)), ... every
 /// sample reads the one after it, so rendering in list order reads only
@@ -271,168 +277,249 @@ inline in_place_order order_in_place(const std::vector<index_t>& partners, const
     return order;
 }
 
+
+// --- The phases of mix_batch, in the order it runs them ---------------------------
+
+/// Phase 1a: the views. Returns true when output is input itself (mix in place);
+/// any other overlap is an error.
+template <class InputT, class T>
+bool check_batch_views(batch_view<InputT> input, batch_view<T> output) {
+    if (input.empty() || output.empty()) fail("mix_batch", "input and output must be non-empty views");
+    if (output.count() != input.count() || output.channels() != input.channels() ||
+        output.height() != input.height() || output.width() != input.width()) {
+        fail("mix_batch", "output is ", output.count(), "x", output.channels(), "x", output.height(), "x",
+             output.width(), " (NxCxHxW) but input is ", input.count(), "x", input.channels(), "x", input.height(),
+             "x", input.width());
+    }
+    const bool in_place = input.data_handle() == output.data_handle() && input.stride(0) == output.stride(0) &&
+                          same_pixels(input[0], output[0]);
+    const auto [input_low, input_high] = address_range(input);
+    const auto [output_low, output_high] = address_range(output);
+    const std::less<const void*> before;
+    if (!in_place && before(input_low, output_high) && before(output_low, input_high)) {
+        // The batches' spans meet: find the samples that do (rare, so quadratic is fine).
+        for (index_t i = 0; i < input.count(); ++i)
+            for (index_t j = 0; j < input.count(); ++j)
+                if (may_overlap(input[i], output[j])) {
+                    fail("mix_batch", "output overlaps input (sample ", j, " of output and sample ", i,
+                         " of input) without being the same view; pass the input itself to mix in place");
+                }
+    }
+    return in_place;
+}
+
+/// Phase 1b: the options that do not depend on the label form.
+inline void check_batch_options(const batch_options& options, index_t count) {
+    if (!options.sample_ids.empty()) {
+        if (static_cast<index_t>(options.sample_ids.size()) != count) {
+            fail("mix_batch", "options.sample_ids has ", options.sample_ids.size(), " entries but the batch has ",
+                 count, " samples");
+        }
+        for (std::size_t i = 0; i < options.sample_ids.size(); ++i) {
+            if (options.sample_ids[i] >= pairing_stream_index) {
+                fail("mix_batch", "options.sample_ids[", i, "] = ", options.sample_ids[i],
+                     " is reserved for the batch's own streams; ids must be below ", pairing_stream_index);
+            }
+        }
+    }
+}
+
+/// Phase 1c, class-index labels: one class per sample in [0, num_classes) when
+/// num_classes > 0, none otherwise.
+inline void check_class_labels(std::span<const std::int64_t> labels, const batch_options& options, index_t count) {
+    if (options.num_classes == 0) {
+        if (!labels.empty()) {
+            fail("mix_batch", "labels were given but options.num_classes is 0; set it to the number of classes");
+        }
+        return;
+    }
+    check_label_arguments("mix_batch", options.num_classes, options.label_smoothing);
+    if (static_cast<index_t>(labels.size()) != count) {
+        fail("mix_batch", "labels has ", labels.size(), " entries but the batch has ", count, " samples");
+    }
+    for (std::size_t i = 0; i < labels.size(); ++i) check_class("mix_batch", "labels", i, labels[i], options.num_classes);
+}
+
+/// Phase 1c, dense targets: count x K finite values; smoothing belongs to the index form.
+template <class Derived>
+void check_dense_targets(const Eigen::MatrixBase<Derived>& targets, const batch_options& options, index_t count) {
+    check_targets("mix_batch", targets, count);
+    if (options.num_classes != 0 && options.num_classes != targets.cols()) {
+        fail("mix_batch", "options.num_classes is ", options.num_classes, " but targets has ", targets.cols(),
+             " columns (leave num_classes at 0 with dense targets)");
+    }
+    if (options.label_smoothing != 0.0f) {
+        fail("mix_batch", "options.label_smoothing is ", options.label_smoothing,
+             " but label smoothing applies to class indices only; smooth dense targets before mixing");
+    }
+}
+
+/// Phase 2 and 3: pair, then plan every sample on this thread, so saliency
+/// callbacks run single-threaded and in sample order and a bad parameter fails
+/// before any pixel is written.
+template <class Mixer, class InputT, class Provider>
+std::vector<sample_record> plan_batch(const Mixer& mixer, batch_view<InputT> input, const batch_options& options,
+                                      Provider& saliency) {
+    using T = std::remove_const_t<InputT>;
+    const index_t count = input.count();
+    const std::vector<index_t> partners = partners_for(options, count);
+    std::vector<sample_record> samples(static_cast<std::size_t>(count));
+    for (index_t i = 0; i < count; ++i) {
+        const index_t partner = partners[static_cast<std::size_t>(i)];
+        rng random = sample_stream(options, i);
+        auto indexed_saliency = [&](const saliency_query& query) -> saliency_map {
+            saliency_query indexed = query;
+            indexed.image_index = query.role == image_role::source ? partner : i;
+            return saliency(indexed);
+        };
+        auto& record = samples[static_cast<std::size_t>(i)];
+        record.partner = partner;
+        record.info = mixer.plan(image_view<const T>(input[partner]), image_view<const T>(input[i]), random,
+                                 indexed_saliency);
+    }
+    return samples;
+}
+
+/// Phase 4, out of place: each output sample is its target outside the box and
+/// the rendered patch inside it.
+template <class Mixer, class InputT, class T>
+void render_out_of_place(const Mixer& mixer, batch_view<InputT> input, batch_view<T> output,
+                         const std::vector<sample_record>& samples, const batch_options& options) {
+    parallel_for(input.count(), options, [&](index_t i) {
+        const auto& record = samples[static_cast<std::size_t>(i)];
+        const image_view<const T> target = input[i];
+        copy_outside<T>(target, output[i], record.info.box);
+        if (!record.info.box.empty()) {
+            mixer.render(record.info, image_view<const T>(input[record.partner]), target,
+                         output[i].subview(record.info.box));
+        }
+    });
+}
+
+/// Phase 4, in place: every patch is rendered from untouched pixels. When the
+/// partners form a permutation (shuffle, flip) and the mixer's patch may alias
+/// its target, most patches go straight into their box in the order of
+/// in_place_order and only run ends are buffered; otherwise every patch is
+/// buffered, then all are pasted. Returns the number of buffered elements.
+template <class Mixer, class T>
+std::size_t render_in_place(const Mixer& mixer, batch_view<T> batch, const std::vector<sample_record>& samples,
+                            const batch_options& options) {
+    const index_t count = batch.count();
+    const index_t channels = batch.channels();
+    auto box_of = [&](index_t i) -> const box& { return samples[static_cast<std::size_t>(i)].info.box; };
+    // Chunks are taken by the threads in turn: four per thread, so a thread that
+    // starts late takes fewer; a user executor's concurrency is unknown, so it gets up to 16.
+    const auto threads = static_cast<index_t>(thread_count(options, count));
+    const index_t chunks = options.executor ? std::min<index_t>(count, 16)
+                           : threads > 1    ? std::min<index_t>(count, 4 * threads)
+                                            : 1;
+    in_place_order order;
+    if (patch_may_alias_target(mixer)) {
+        std::vector<index_t> partners(static_cast<std::size_t>(count));
+        std::vector<index_t> cost(static_cast<std::size_t>(count));
+        for (index_t i = 0; i < count; ++i) {
+            partners[static_cast<std::size_t>(i)] = samples[static_cast<std::size_t>(i)].partner;
+            cost[static_cast<std::size_t>(i)] = box_of(i).area() + 64;
+        }
+        order = order_in_place(partners, cost, chunks);
+    }
+    const bool direct = !order.samples.empty();
+    if (!direct) {
+        order.samples.resize(static_cast<std::size_t>(count));
+        std::iota(order.samples.begin(), order.samples.end(), index_t{0});
+        order.staged.assign(static_cast<std::size_t>(count), 1);
+    }
+    std::vector<index_t> staged_samples;
+    for (std::size_t k = 0; k < order.samples.size(); ++k) {
+        const index_t i = order.samples[k];
+        if (order.staged[k] && !box_of(i).empty()) staged_samples.push_back(i);
+    }
+    // Largest first, so the threads taking them in turn finish together.
+    std::stable_sort(staged_samples.begin(), staged_samples.end(),
+                     [&](index_t a, index_t b) { return box_of(a).area() > box_of(b).area(); });
+    std::vector<std::size_t> offsets(static_cast<std::size_t>(count), 0);
+    std::size_t scratch_size = 0;
+    for (const index_t i : staged_samples) {
+        offsets[static_cast<std::size_t>(i)] = scratch_size;
+        scratch_size += static_cast<std::size_t>(box_of(i).area() * channels);
+    }
+    std::vector<T> scratch(scratch_size);
+    const bool interleaved = batch[0].has_hwc_rows();  // keep the patch in the output's layout
+    auto patch_of = [&](index_t i) {
+        T* data = scratch.data() + offsets[static_cast<std::size_t>(i)];
+        const box& b = box_of(i);
+        return interleaved ? from_hwc(data, b.height, b.width, channels) : from_chw(data, channels, b.height, b.width);
+    };
+    auto render_into = [&](index_t i, image_view<T> patch) {
+        const auto& record = samples[static_cast<std::size_t>(i)];
+        mixer.render(record.info, image_view<const T>(batch[record.partner]), image_view<const T>(batch[i]), patch);
+    };
+    auto render_staged = [&](index_t k) {
+        const index_t i = staged_samples[static_cast<std::size_t>(k)];
+        render_into(i, patch_of(i));
+    };
+    auto finish = [&](index_t position) {
+        const index_t i = order.samples[static_cast<std::size_t>(position)];
+        if (box_of(i).empty()) return;
+        if (order.staged[static_cast<std::size_t>(position)]) {
+            copy(image_view<const T>(patch_of(i)), batch[i].subview(box_of(i)));
+        } else {
+            render_into(i, batch[i].subview(box_of(i)));
+        }
+    };
+    const auto staged_count = static_cast<index_t>(staged_samples.size());
+    if (direct) {
+        parallel_phases(options, staged_count, render_staged, static_cast<index_t>(order.chunk_begin.size()) - 1,
+                        [&](index_t chunk) {
+                            for (index_t k = order.chunk_begin[static_cast<std::size_t>(chunk)];
+                                 k < order.chunk_begin[static_cast<std::size_t>(chunk) + 1]; ++k) {
+                                finish(k);
+                            }
+                        });
+    } else {
+        parallel_phases(options, staged_count, render_staged, count, finish);
+    }
+    return scratch.size();
+}
+
+/// Phases 2 to 4 for either label form: pair, plan, render.
+template <class Mixer, class InputT, class T, class Provider>
+batch_result mix_pixels(const Mixer& mixer, batch_view<InputT> input, batch_view<T> output,
+                        const batch_options& options, Provider& saliency, bool in_place) {
+    batch_result result;
+    result.samples = plan_batch(mixer, input, options, saliency);
+    if (in_place) {
+        result.scratch_elements = render_in_place(mixer, output, result.samples, options);
+    } else {
+        render_out_of_place(mixer, input, output, result.samples, options);
+    }
+    return result;
+}
+
+template <class InputT, class T>
+constexpr void check_batch_pixel_types() {
+    static_assert(std::same_as<std::remove_const_t<InputT>, T> && !std::is_const_v<T>,
+                  "resizemix::mix_batch: input and output must have the same pixel type and output must be "
+                  "mutable (batch_view<T>); pass the input itself as output to mix in place");
+}
+
 }  // namespace detail
 
 /// Mixes every sample of `input` with its partner and writes `output` (the same
 /// shape; may be `input` itself, any other overlap is an error). `labels` holds
-/// one class per sample when options.num_classes > 0 (else it may be empty).
+/// one class per sample when options.num_classes > 0 (else it may be empty); the
+/// result's labels are then soft labels with options.label_smoothing.
 /// The saliency provider is asked, on the calling thread and in sample order,
 /// for maps with query.image_index set to the batch index of the image.
 /// Everything is validated and planned before any pixel is written.
 template <mixer Mixer, class InputT, class T, saliency_provider Provider = no_saliency>
 batch_result mix_batch(const Mixer& mixer, batch_view<InputT> input, std::span<const std::int64_t> labels,
                        batch_view<T> output, const batch_options& options = {}, Provider&& saliency = {}) {
-    static_assert(std::same_as<std::remove_const_t<InputT>, T> && !std::is_const_v<T>,
-                  "resizemix::mix_batch: input and output must have the same pixel type and output must be "
-                  "mutable (batch_view<T>); pass the input itself as output to mix in place");
-    const index_t count = input.count();
-    if (input.empty() || output.empty()) detail::fail("mix_batch", "input and output must be non-empty views");
-    if (output.count() != count || output.channels() != input.channels() || output.height() != input.height() ||
-        output.width() != input.width()) {
-        detail::fail("mix_batch", "output is ", output.count(), "x", output.channels(), "x", output.height(), "x",
-                     output.width(), " (NxCxHxW) but input is ", count, "x", input.channels(), "x", input.height(),
-                     "x", input.width());
-    }
-    const bool in_place = input.data_handle() == output.data_handle() && input.stride(0) == output.stride(0) &&
-                          detail::same_pixels(input[0], output[0]);
-    const auto [input_low, input_high] = detail::address_range(input);
-    const auto [output_low, output_high] = detail::address_range(output);
-    const std::less<const void*> before;
-    if (!in_place && before(input_low, output_high) && before(output_low, input_high)) {
-        // The batches' spans meet: find the samples that do (rare, so quadratic is fine).
-        for (index_t i = 0; i < count; ++i)
-            for (index_t j = 0; j < count; ++j)
-                if (detail::may_overlap(input[i], output[j])) {
-                    detail::fail("mix_batch", "output overlaps input (sample ", j, " of output and sample ", i,
-                                 " of input) without being the same view; pass the input itself to mix in place");
-                }
-    }
-    if (options.num_classes > 0) {
-        detail::check_label_arguments("mix_batch", options.num_classes, options.label_smoothing);
-        if (static_cast<index_t>(labels.size()) != count) {
-            detail::fail("mix_batch", "labels has ", labels.size(), " entries but the batch has ", count, " samples");
-        }
-        for (std::size_t i = 0; i < labels.size(); ++i) {
-            if (labels[i] < 0 || labels[i] >= options.num_classes) {
-                detail::fail("mix_batch", "labels[", i, "] = ", labels[i], " is outside [0, ", options.num_classes, ")");
-            }
-        }
-    } else if (!labels.empty()) {
-        detail::fail("mix_batch", "labels were given but options.num_classes is 0; set it to the number of classes");
-    }
-
-    batch_result result;
-    result.samples.resize(static_cast<std::size_t>(count));
-    const std::vector<index_t> partners = partners_for(options, count);
-
-    // Plan every sample first, on this thread: saliency callbacks stay
-    // single-threaded and in order, and a bad parameter fails before any write.
-    const rng batch_stream = rng::for_sample(options.seed, options.epoch, batch_stream_index);
-    for (index_t i = 0; i < count; ++i) {
-        const index_t partner = partners[static_cast<std::size_t>(i)];
-        rng random = options.parameters == parameter_sharing::per_batch
-                         ? batch_stream
-                         : rng::for_sample(options.seed, options.epoch, static_cast<std::uint64_t>(i));
-        auto indexed_saliency = [&](const saliency_query& query) -> saliency_map {
-            saliency_query indexed = query;
-            indexed.image_index = query.role == image_role::source ? partner : i;
-            return saliency(indexed);
-        };
-        auto& record = result.samples[static_cast<std::size_t>(i)];
-        record.partner = partner;
-        record.info = mixer.plan(image_view<const T>(input[partner]), image_view<const T>(input[i]), random,
-                                 indexed_saliency);
-    }
-
-    auto box_of = [&](index_t i) -> const box& { return result.samples[static_cast<std::size_t>(i)].info.box; };
-    if (!in_place) {
-        detail::parallel_for(count, options, [&](index_t i) {
-            const auto& record = result.samples[static_cast<std::size_t>(i)];
-            const image_view<const T> target = input[i];
-            detail::copy_outside<T>(target, output[i], record.info.box);
-            if (!record.info.box.empty()) {
-                mixer.render(record.info, image_view<const T>(input[record.partner]), target,
-                             output[i].subview(record.info.box));
-            }
-        });
-    } else {
-        // In place: every patch is rendered from untouched pixels. When the
-        // partners form a permutation (shuffle, flip) and the mixer's patch may
-        // alias its target, most patches go straight into their box, in the
-        // order of in_place_order, and only run ends are buffered; otherwise
-        // every patch is buffered, then all are pasted.
-        // Chunks are taken by the threads in turn: four per thread, so a thread that
-        // starts late takes fewer; a user executor's concurrency is unknown, so it gets up to 16.
-        const auto threads = static_cast<index_t>(detail::thread_count(options, count));
-        const index_t chunks = options.executor ? std::min<index_t>(count, 16)
-                               : threads > 1    ? std::min<index_t>(count, 4 * threads)
-                                                : 1;
-        detail::in_place_order order;
-        if constexpr (detail::patch_may_alias_target<Mixer>::value) {
-            std::vector<index_t> cost(static_cast<std::size_t>(count));
-            for (index_t i = 0; i < count; ++i) cost[static_cast<std::size_t>(i)] = box_of(i).area() + 64;
-            order = detail::order_in_place(partners, cost, chunks);
-        }
-        const bool direct = !order.samples.empty();
-        if (!direct) {
-            order.samples.resize(static_cast<std::size_t>(count));
-            std::iota(order.samples.begin(), order.samples.end(), index_t{0});
-            order.staged.assign(static_cast<std::size_t>(count), 1);
-        }
-        std::vector<index_t> staged_samples;
-        std::vector<std::size_t> offsets(static_cast<std::size_t>(count), 0);
-        std::size_t scratch_size = 0;
-        for (std::size_t k = 0; k < order.samples.size(); ++k) {
-            const index_t i = order.samples[k];
-            if (order.staged[k] && !box_of(i).empty()) staged_samples.push_back(i);
-        }
-        // Largest first, so the threads taking them in turn finish together.
-        std::stable_sort(staged_samples.begin(), staged_samples.end(),
-                         [&](index_t a, index_t b) { return box_of(a).area() > box_of(b).area(); });
-        for (const index_t i : staged_samples) {
-            offsets[static_cast<std::size_t>(i)] = scratch_size;
-            scratch_size += static_cast<std::size_t>(box_of(i).area() * input.channels());
-        }
-        std::vector<T> scratch(scratch_size);
-        result.scratch_elements = scratch.size();
-        const bool interleaved = output[0].has_hwc_rows();  // keep the patch in the output's layout
-        auto patch_of = [&](index_t i) {
-            T* data = scratch.data() + offsets[static_cast<std::size_t>(i)];
-            const box& b = box_of(i);
-            return interleaved ? from_hwc(data, b.height, b.width, input.channels())
-                               : from_chw(data, input.channels(), b.height, b.width);
-        };
-        auto render_into = [&](index_t i, image_view<T> patch) {
-            const auto& record = result.samples[static_cast<std::size_t>(i)];
-            mixer.render(record.info, image_view<const T>(input[record.partner]), image_view<const T>(input[i]), patch);
-        };
-        auto render_staged = [&](index_t k) {
-            const index_t i = staged_samples[static_cast<std::size_t>(k)];
-            render_into(i, patch_of(i));
-        };
-        auto finish = [&](index_t position) {
-            const index_t i = order.samples[static_cast<std::size_t>(position)];
-            if (box_of(i).empty()) return;
-            if (order.staged[static_cast<std::size_t>(position)]) {
-                copy(image_view<const T>(patch_of(i)), output[i].subview(box_of(i)));
-            } else {
-                render_into(i, output[i].subview(box_of(i)));
-            }
-        };
-        if (direct) {
-            detail::parallel_phases(options, static_cast<index_t>(staged_samples.size()), render_staged,
-                                    static_cast<index_t>(order.chunk_begin.size()) - 1, [&](index_t chunk) {
-                                        for (index_t k = order.chunk_begin[static_cast<std::size_t>(chunk)];
-                                             k < order.chunk_begin[static_cast<std::size_t>(chunk) + 1]; ++k) {
-                                            finish(k);
-                                        }
-                                    });
-        } else {
-            detail::parallel_phases(options, static_cast<index_t>(staged_samples.size()), render_staged, count,
-                                    finish);
-        }
-    }
-
+    detail::check_batch_pixel_types<InputT, T>();
+    const bool in_place = detail::check_batch_views(input, output);
+    detail::check_batch_options(options, input.count());
+    detail::check_class_labels(labels, options, input.count());
+    batch_result result = detail::mix_pixels(mixer, input, output, options, saliency, in_place);
     if (options.num_classes > 0) {
         std::vector<mix_info> infos;
         std::vector<std::int64_t> source_classes;
@@ -442,6 +529,29 @@ batch_result mix_batch(const Mixer& mixer, batch_view<InputT> input, std::span<c
         }
         result.labels = soft_labels(infos, source_classes, labels, options.num_classes, options.label_smoothing);
     }
+    return result;
+}
+
+/// mix_batch with dense targets: `targets` has one row per sample (one-hot,
+/// soft or multi-hot, any Eigen expression, e.g. an Eigen::Map of a row-major
+/// buffer), and result.labels row i = lambda_i * targets.row(partner_i) +
+/// (1 - lambda_i) * targets.row(i), with nothing renormalised (mix_target_rows).
+/// options.label_smoothing must be 0 and options.num_classes 0 or targets.cols().
+template <mixer Mixer, class InputT, class T, class Derived, saliency_provider Provider = no_saliency>
+batch_result mix_batch(const Mixer& mixer, batch_view<InputT> input, const Eigen::MatrixBase<Derived>& targets,
+                       batch_view<T> output, const batch_options& options = {}, Provider&& saliency = {}) {
+    detail::check_batch_pixel_types<InputT, T>();
+    const bool in_place = detail::check_batch_views(input, output);
+    detail::check_batch_options(options, input.count());
+    detail::check_dense_targets(targets, options, input.count());
+    batch_result result = detail::mix_pixels(mixer, input, output, options, saliency, in_place);
+    std::vector<mix_info> infos;
+    std::vector<index_t> partners;
+    for (const auto& record : result.samples) {
+        infos.push_back(record.info);
+        partners.push_back(record.partner);
+    }
+    result.labels = mix_target_rows(infos, partners, targets);
     return result;
 }
 

@@ -7,6 +7,7 @@
 // target untouched (lambda 0). Each draws one uniform, then the chosen mixer draws.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -18,32 +19,15 @@
 #include <utility>
 #include <vector>
 
-#include "detail/mixing.hpp"
 #include "mix_info.hpp"
+#include "mixer.hpp"
 #include "random.hpp"
 #include "saliency_map.hpp"
 #include "view.hpp"
 
 namespace resizemix {
 
-/// What mix_batch and the combinators need of a mixer: the two steps of
-/// detail/mixing.hpp (plan, then render), for both pixel types.
-template <class M>
-concept mixer = requires(const M& m, image_view<const std::uint8_t> bytes, image_view<std::uint8_t> byte_patch,
-                         image_view<const float> floats, image_view<float> float_patch, rng& random,
-                         const saliency_callback& saliency, const mix_info& info) {
-    { m.plan(bytes, bytes, random, saliency) } -> std::same_as<mix_info>;
-    { m.plan(floats, floats, random, saliency) } -> std::same_as<mix_info>;
-    m.render(info, bytes, bytes, byte_patch);
-    m.render(info, floats, floats, float_patch);
-};
-
 namespace detail {
-
-template <class M>
-void validate_if_possible(const M& m) {
-    if constexpr (requires { m.validate(); }) m.validate();
-}
 
 /// Index of the branch chosen by one uniform draw, with probability weight / total.
 inline int pick_branch(std::span<const double> weights, rng& random) {
@@ -113,6 +97,9 @@ public:
 
     void validate() const { model_->validate(); }
 
+    /// The wrapped mixer's capability (see mixer.hpp), kept through type erasure.
+    [[nodiscard]] bool patch_may_alias_target() const { return model_->patch_may_alias_target(); }
+
     template <class SourceT, class TargetT, saliency_provider Provider>
     mix_info plan(image_view<SourceT> source, image_view<TargetT> target, rng& random, Provider&& saliency) const {
         using T = std::remove_const_t<SourceT>;
@@ -136,7 +123,7 @@ public:
     template <class SourceT, class TargetT, class T, saliency_provider Provider = no_saliency>
     mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out, rng& random,
                         Provider&& saliency = {}) const {
-        return detail::run_mixer(*this, source, target, out, random, saliency);
+        return run_mixer(*this, source, target, out, random, saliency);
     }
 
 private:
@@ -145,6 +132,7 @@ private:
     struct concept_base {
         virtual ~concept_base() = default;
         virtual void validate() const = 0;
+        virtual bool patch_may_alias_target() const = 0;
         virtual mix_info plan_bytes(bytes, bytes, rng&, const saliency_callback&) const = 0;
         virtual mix_info plan_floats(floats, floats, rng&, const saliency_callback&) const = 0;
         virtual void render_bytes(const mix_info&, bytes, bytes, image_view<std::uint8_t>) const = 0;
@@ -153,7 +141,8 @@ private:
     template <class M>
     struct model final : concept_base {
         explicit model(M m) : mixer(std::move(m)) {}
-        void validate() const override { detail::validate_if_possible(mixer); }
+        void validate() const override { validate_mixer(mixer); }
+        bool patch_may_alias_target() const override { return resizemix::patch_may_alias_target(mixer); }
         mix_info plan_bytes(bytes s, bytes t, rng& r, const saliency_callback& c) const override { return mixer.plan(s, t, r, c); }
         mix_info plan_floats(floats s, floats t, rng& r, const saliency_callback& c) const override { return mixer.plan(s, t, r, c); }
         void render_bytes(const mix_info& i, bytes s, bytes t, image_view<std::uint8_t> p) const override { mixer.render(i, s, t, p); }
@@ -185,7 +174,12 @@ public:
     }
 
     void validate() const {
-        std::apply([](const auto&... m) { (detail::validate_if_possible(m), ...); }, mixers_);
+        std::apply([](const auto&... m) { (validate_mixer(m), ...); }, mixers_);
+    }
+
+    /// True when every branch's patch may alias its target (see mixer.hpp).
+    [[nodiscard]] bool patch_may_alias_target() const {
+        return std::apply([](const auto&... m) { return (resizemix::patch_may_alias_target(m) && ...); }, mixers_);
     }
 
     template <class SourceT, class TargetT, saliency_provider Provider>
@@ -206,7 +200,7 @@ public:
     template <class SourceT, class TargetT, class T, saliency_provider Provider = no_saliency>
     mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out, rng& random,
                         Provider&& saliency = {}) const {
-        return detail::run_mixer(*this, source, target, out, random, saliency);
+        return run_mixer(*this, source, target, out, random, saliency);
     }
 
 private:
@@ -244,6 +238,12 @@ public:
         for (const auto& branch : branches_) branch.mixer.validate();
     }
 
+    /// True when every branch's patch may alias its target (see mixer.hpp).
+    [[nodiscard]] bool patch_may_alias_target() const {
+        return std::all_of(branches_.begin(), branches_.end(),
+                           [](const auto& branch) { return branch.mixer.patch_may_alias_target(); });
+    }
+
     template <class SourceT, class TargetT, saliency_provider Provider>
     mix_info plan(image_view<SourceT> source, image_view<TargetT> target, rng& random, Provider&& saliency) const {
         validate();
@@ -262,7 +262,7 @@ public:
     template <class SourceT, class TargetT, class T, saliency_provider Provider = no_saliency>
     mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out, rng& random,
                         Provider&& saliency = {}) const {
-        return detail::run_mixer(*this, source, target, out, random, saliency);
+        return run_mixer(*this, source, target, out, random, saliency);
     }
 
 private:
@@ -294,7 +294,10 @@ public:
         }
     }
 
-    void validate() const { detail::validate_if_possible(mixer_); }
+    void validate() const { validate_mixer(mixer_); }
+
+    /// The wrapped mixer's capability: a skipped sample renders nothing.
+    [[nodiscard]] bool patch_may_alias_target() const { return resizemix::patch_may_alias_target(mixer_); }
 
     template <class SourceT, class TargetT, saliency_provider Provider>
     mix_info plan(image_view<SourceT> source, image_view<TargetT> target, rng& random, Provider&& saliency) const {
@@ -312,7 +315,7 @@ public:
     template <class SourceT, class TargetT, class T, saliency_provider Provider = no_saliency>
     mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out, rng& random,
                         Provider&& saliency = {}) const {
-        return detail::run_mixer(*this, source, target, out, random, saliency);
+        return run_mixer(*this, source, target, out, random, saliency);
     }
 
 private:

@@ -2,13 +2,16 @@
 //
 // A mixed image carries the source class with weight lambda (its pixel share)
 // and the target class with weight 1 - lambda. Label smoothing eps then gives
-// (1 - eps) * mixed + eps / K, so every row still sums to 1.
+// (1 - eps) * mixed + eps / K, so every row still sums to 1. Targets that are
+// already rows (one-hot, soft, multi-hot) are mixed with the same weights and
+// nothing else: see mix_target_rows.
 #pragma once
 
 #include <Eigen/Core>
 #include <cmath>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "error.hpp"
 #include "mix_info.hpp"
@@ -28,6 +31,28 @@ inline void check_class(const char* function, const char* argument, std::int64_t
     if (label < 0 || label >= num_classes) {
         fail(function, argument, " ", label, " is outside [0, ", num_classes, ")");
     }
+}
+
+/// The same check for element `index` of a span of classes named `argument`.
+inline void check_class(const char* function, const char* argument, std::size_t index, std::int64_t label,
+                        index_t num_classes) {
+    if (label < 0 || label >= num_classes) {
+        fail(function, argument, "[", index, "] = ", label, " is outside [0, ", num_classes, ")");
+    }
+}
+
+/// Dense targets must have `rows` rows, at least one column and only finite values.
+template <class Derived>
+void check_targets(const char* function, const Eigen::MatrixBase<Derived>& targets, Eigen::Index rows) {
+    if (targets.rows() != rows) {
+        fail(function, "targets has ", targets.rows(), " rows but the batch has ", rows, " samples");
+    }
+    if (targets.cols() < 1) fail(function, "targets must have at least one column");
+    for (Eigen::Index i = 0; i < targets.rows(); ++i)
+        for (Eigen::Index k = 0; k < targets.cols(); ++k)
+            if (!std::isfinite(static_cast<double>(targets(i, k)))) {
+                fail(function, "targets(", i, ", ", k, ") is ", static_cast<double>(targets(i, k)), ", not finite");
+            }
 }
 
 template <class Row>
@@ -75,8 +100,8 @@ void fill_soft_label(Row&& row, double lambda, std::int64_t source_class, std::i
     }
     Eigen::MatrixXf labels(static_cast<Eigen::Index>(infos.size()), num_classes);
     for (std::size_t i = 0; i < infos.size(); ++i) {
-        detail::check_class("soft_labels", "source_classes[i]", source_classes[i], num_classes);
-        detail::check_class("soft_labels", "target_classes[i]", target_classes[i], num_classes);
+        detail::check_class("soft_labels", "source_classes", i, source_classes[i], num_classes);
+        detail::check_class("soft_labels", "target_classes", i, target_classes[i], num_classes);
         if (!(infos[i].lambda >= 0.0 && infos[i].lambda <= 1.0)) {
             detail::fail("soft_labels", "infos[", i, "].lambda must be in [0, 1], got ", infos[i].lambda);
         }
@@ -84,6 +109,38 @@ void fill_soft_label(Row&& row, double lambda, std::int64_t source_class, std::i
                                 target_classes[i], num_classes, smoothing);
     }
     return labels;
+}
+
+/// Mixes dense target rows: row i of the result is infos[i].lambda * targets.row(partners[i])
+/// + (1 - infos[i].lambda) * targets.row(i), computed in double. Nothing is renormalised or
+/// smoothed, so one-hot rows give the soft labels of the index form without smoothing, soft rows
+/// stay distributions, and multi-hot rows (binary cross-entropy) keep a class that both images
+/// have at 1 (as timm and torchvision mix them). Targets must be finite, one row per sample.
+template <class Derived>
+[[nodiscard]] Eigen::MatrixXf mix_target_rows(std::span<const mix_info> infos, std::span<const index_t> partners,
+                                              const Eigen::MatrixBase<Derived>& targets) {
+    const auto count = static_cast<Eigen::Index>(infos.size());
+    if (static_cast<Eigen::Index>(partners.size()) != count) {
+        detail::fail("mix_target_rows", "infos and partners must have the same length, got ", infos.size(), " and ",
+                     partners.size());
+    }
+    detail::check_targets("mix_target_rows", targets, count);
+    Eigen::MatrixXf mixed(count, targets.cols());
+    for (Eigen::Index i = 0; i < count; ++i) {
+        const auto& info = infos[static_cast<std::size_t>(i)];
+        const index_t partner = partners[static_cast<std::size_t>(i)];
+        if (partner < 0 || partner >= count) {
+            detail::fail("mix_target_rows", "partners[", i, "] = ", partner, " is outside [0, ", count, ")");
+        }
+        if (!(info.lambda >= 0.0 && info.lambda <= 1.0)) {
+            detail::fail("mix_target_rows", "infos[", i, "].lambda must be in [0, 1], got ", info.lambda);
+        }
+        for (Eigen::Index k = 0; k < targets.cols(); ++k) {
+            mixed(i, k) = static_cast<float>(info.lambda * static_cast<double>(targets(partner, k)) +
+                                             (1.0 - info.lambda) * static_cast<double>(targets(i, k)));
+        }
+    }
+    return mixed;
 }
 
 }  // namespace resizemix

@@ -37,11 +37,20 @@ public:
     explicit constexpr rng(std::uint64_t seed = 0, std::uint64_t stream = 0) noexcept
         : key_(detail::mix64(detail::mix64(seed ^ 0x5851f42d4c957f2dULL) + stream * detail::golden_gamma)) {}
 
-    /// The stream of sample `index` in epoch `epoch` of a run seeded with `seed`:
-    /// what mix_batch uses, so any sample can be re-mixed on its own.
+    /// The stream of sample `index` of the batch at (`epoch`, `step`) on data-parallel
+    /// rank `rank` of a run seeded with `seed`: what mix_batch uses, so any sample
+    /// can be re-mixed on its own. Every coordinate changes every draw.
+    [[nodiscard]] static constexpr rng for_sample(std::uint64_t seed, std::uint64_t epoch, std::uint64_t step,
+                                                  std::uint64_t rank, std::uint64_t index) noexcept {
+        // mix64(0) == 0, so step 0 on rank 0 keeps the streams of for_sample(seed, epoch, index).
+        const std::uint64_t batch_salt = detail::mix64(detail::mix64(step) + rank * detail::golden_gamma);
+        return rng(seed, detail::mix64(epoch + detail::golden_gamma) ^ index ^ batch_salt);
+    }
+
+    /// The stream of sample `index` in epoch `epoch`, step 0, rank 0.
     [[nodiscard]] static constexpr rng for_sample(std::uint64_t seed, std::uint64_t epoch,
                                                   std::uint64_t index) noexcept {
-        return rng(seed, detail::mix64(epoch + detail::golden_gamma) ^ index);
+        return for_sample(seed, epoch, 0, 0, index);
     }
 
     /// The next 64 random bits.

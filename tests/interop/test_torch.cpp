@@ -1,6 +1,7 @@
 // Tests for resizemix/interop/torch.hpp: zero-copy views of NCHW and
 // channels-last CPU tensors (uint8 and float), clear errors for other dtypes,
-// ranks and devices, soft labels as a tensor, mix_batch in place on a tensor,
+// ranks and devices, soft labels as a tensor, dense target tensors for mix_batch,
+// mix_batch in place on a tensor,
 // and (with GNU compilers, where the ATen operator headers build) agreement of
 // our bilinear resize with PyTorch's upsample_bilinear2d(align_corners=False).
 #include <ATen/EmptyTensor.h>
@@ -87,6 +88,37 @@ TEST_CASE("mix_batch mixes a tensor in place, the same as out of place", "[torch
                     as_batch_view<float>(output), options);
     CHECK(std::equal(in_place.data_ptr<float>(), in_place.data_ptr<float>() + in_place.numel(),
                      output.data_ptr<float>()));
+}
+
+TEST_CASE("as_target_matrix gives mix_batch a float target tensor, strided or not, without copying", "[torch]") {
+    at::Tensor images = filled({4, 3, 12, 12}, c10::ScalarType::Float);
+    // K x N storage read transposed: a strided N x K view of multi-hot rows.
+    at::Tensor storage = at::detail::empty_cpu({3, 4}, c10::ScalarType::Float);
+    const float values[3][4] = {{1, 0, 0, 1}, {0, 1, 0, 1}, {1, 1, 1, 0}};
+    for (int k = 0; k < 3; ++k)
+        for (int n = 0; n < 4; ++n) storage.data_ptr<float>()[k * 4 + n] = values[k][n];
+    const at::Tensor targets = storage.t();  // 4 x 3, strides (1, 4)
+    const auto matrix = as_target_matrix(targets);
+    CHECK(matrix.data() == storage.data_ptr<float>());
+    REQUIRE(matrix.rows() == 4);
+    REQUIRE(matrix.cols() == 3);
+    CHECK(matrix(3, 0) == 1.0f);
+    CHECK(matrix(3, 2) == 0.0f);
+    batch_options options;
+    options.seed = 2;
+    auto view = as_batch_view<float>(images);
+    const auto mixed = mix_batch(cut_mix{}, view, matrix, view, options);
+    const at::Tensor soft = to_tensor(mixed.labels);
+    for (int64_t i = 0; i < 4; ++i) {
+        const double lambda = mixed.samples[static_cast<std::size_t>(i)].info.lambda;
+        const index_t partner = mixed.samples[static_cast<std::size_t>(i)].partner;
+        for (int64_t k = 0; k < 3; ++k) {
+            const double expected = lambda * matrix(partner, k) + (1.0 - lambda) * matrix(i, k);
+            CHECK(soft.data_ptr<float>()[i * 3 + k] == static_cast<float>(expected));
+        }
+    }
+    CHECK_THROWS_WITH(as_target_matrix(images), Contains("the tensor has 4 dimensions, expected 2 (N, K)"));
+    CHECK_THROWS_WITH(as_target_matrix(filled({4, 3}, c10::ScalarType::Byte)), Contains("dtype"));
 }
 
 #if !defined(__clang__)

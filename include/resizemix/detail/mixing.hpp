@@ -1,11 +1,6 @@
-// resizemix/detail/mixing.hpp: checks, copies and the two-step protocol shared by the mixers.
+// resizemix/detail/mixing.hpp: argument checks and copies shared by the mixers.
 //
-// Every mixer works in two steps: plan() draws the random parameters and
-// returns the mix_info (which fully determines the output), and render()
-// writes the pixels that go inside info.box into a box-sized view. The output
-// is the target outside the box and the rendered patch inside it. Splitting
-// the steps is what lets mix_batch mix in place: all patches are rendered from
-// the original pixels before any sample is overwritten.
+// The protocol these serve (plan, then render) is described in mixer.hpp.
 #pragma once
 
 #include <concepts>
@@ -13,7 +8,6 @@
 
 #include "../error.hpp"
 #include "../geometry.hpp"
-#include "../image.hpp"
 #include "../mix_info.hpp"
 #include "../random.hpp"
 #include "../saliency_map.hpp"
@@ -95,28 +89,6 @@ saliency_map fetch_saliency(const char* mixer, const char* argument, region poli
              role == image_role::source ? "source" : "target", " image, but none was given");
     }
     return map;
-}
-
-/// One whole mix: plan, then the target outside the box and the rendered patch
-/// inside it. Inputs that share memory with `out` (other than `out` being the
-/// target itself) are copied first, so every pixel is read before it is written.
-template <class Mixer, class SourceT, class TargetT, class T, class Provider>
-mix_info run_mixer(const Mixer& mixer, image_view<SourceT> source, image_view<TargetT> target,
-                   image_view<T> out, rng& random, Provider& saliency) {
-    check_pixel_types<SourceT, TargetT, T>();
-    check_out_shape(Mixer::name, target, out);
-    if (may_overlap(source, out)) {
-        const image<T> staged(source);
-        return run_mixer(mixer, staged.const_view(), target, out, random, saliency);
-    }
-    if (may_overlap(target, out) && !same_pixels(target, out)) {
-        const image<T> staged(target);
-        return run_mixer(mixer, source, staged.const_view(), out, random, saliency);
-    }
-    const mix_info info = mixer.plan(source, target, random, saliency);
-    copy_outside<T>(target, out, info.box);
-    if (!info.box.empty()) mixer.render(info, source, target, out.subview(info.box));
-    return info;
 }
 
 }  // namespace resizemix::detail

@@ -4,7 +4,8 @@
 // say how it lies in memory, so NCHW and channels-last tensors (and slices of
 // either) map onto batch_view without copying. Only CPU tensors of dtype uint8
 // or float32 are accepted. Uses the narrow ATen headers (Debian's libtorch
-// umbrella headers fail under clang 14 in C++20). Include only where libtorch is available.
+// umbrella headers fail under clang 14 in C++20). Dense targets (N x K float
+// tensors) map onto Eigen for mix_batch. Include only where libtorch is available.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -40,7 +41,7 @@ T* tensor_data(const at::Tensor& tensor, const char* function, int64_t rank) {
     }
     if (tensor.dim() != rank) {
         fail(function, "the tensor has ", tensor.dim(), " dimensions, expected ", rank,
-             rank == 4 ? " (N, C, H, W)" : " (C, H, W)");
+             rank == 4 ? " (N, C, H, W)" : rank == 3 ? " (C, H, W)" : " (N, K)");
     }
     return static_cast<T*>(tensor.data_ptr());
 }
@@ -64,6 +65,16 @@ template <class T>
     const auto sizes = tensor.sizes();
     const auto strides = tensor.strides();
     return image_view<T>(data, sizes[0], sizes[1], sizes[2], strides[0], strides[1], strides[2]);
+}
+
+/// Dense targets of a batch (a 2-D float32 CPU tensor, N x K: one-hot, soft or multi-hot)
+/// as an Eigen map for mix_batch, without copying; any strides. The tensor keeps owning them.
+[[nodiscard]] inline Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>, 0,
+                                Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>
+as_target_matrix(const at::Tensor& tensor) {
+    const float* data = detail::tensor_data<const float>(tensor, "as_target_matrix", 2);
+    return {data, tensor.size(0), tensor.size(1),
+            Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>(tensor.stride(0), tensor.stride(1))};
 }
 
 /// Soft labels (one row per sample) as a new float32 CPU tensor of shape (rows, cols).

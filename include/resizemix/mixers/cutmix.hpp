@@ -1,10 +1,11 @@
 // resizemix/mixers/cutmix.hpp: CutMix (Yun et al.) and its saliency-guided variants.
 //
-// A box is cut from the source and pasted into the target. Its size follows
-// the CutMix paper: lambda_cut ~ Beta(alpha, alpha), side ratio sqrt(1 - lambda_cut),
-// each side rounded to the nearest pixel. Where it is cut (source_region) and
-// where it is pasted (paste_region) are the variants of the ResizeMix paper's
-// Table 1. The source label weight is the box's exact pixel share.
+// A box is cut from the source and pasted into the target. lambda_cut ~
+// Beta(alpha, alpha) sets its size, as in the CutMix paper. Where it is cut
+// (source_region) and where it is pasted (paste_region) are the variants of the
+// ResizeMix paper's Table 1; how a random box is drawn is box_sampling (the
+// CutMix paper's clipped boxes by default). The source label weight is the
+// exact pixel share of the box actually pasted.
 #pragma once
 
 #include <algorithm>
@@ -12,23 +13,51 @@
 
 #include "../detail/mixing.hpp"
 #include "../mix_info.hpp"
+#include "../mixer.hpp"
 #include "../random.hpp"
 #include "../saliency_map.hpp"
 #include "../view.hpp"
 
 namespace resizemix {
 
+/// How CutMix draws a box whose source region is random.
+enum class box_sampling {
+    /// The CutMix paper's Algorithm A1, as its authors, timm, torchvision and mmpretrain
+    /// sample it: centre uniform over the image, sides 2 * floor(sqrt(1 - lambda_cut) * side / 2),
+    /// clipped at the border. Boxes near the border shrink, so the mean source share is
+    /// below 1 - E[lambda_cut] (about 0.30 instead of 0.50 for alpha = 1).
+    clip,
+    /// The whole box, sides round(sqrt(1 - lambda_cut) * side), at a position uniform over
+    /// every place where it fits: the source share is 1 - lambda_cut up to rounding.
+    inside,
+};
+
+/// The name as the CLI spells it ("clip", "inside").
+[[nodiscard]] constexpr const char* to_string(box_sampling sampling) noexcept {
+    switch (sampling) {
+        case box_sampling::clip: return "clip";
+        case box_sampling::inside: return "inside";
+    }
+    return "unknown";
+}
+
 /// CutMix parameters; call as `cut_mix{}(source, target, out, rng)`. Source and
 /// target must have the same size. Draws, in order: the Beta weight, the source
-/// box position, then (unless corresponding) the paste position. A box that
-/// rounds to zero pixels leaves the output equal to the target (lambda 0).
+/// box (clip: centre x then y; inside or salient: see place_box), then (unless
+/// corresponding) the paste position, where the source box's size is placed by
+/// place_box. box_sampling applies to a random source region only: salient and
+/// non-salient boxes follow the paper's Appendix A (centred on the chosen pixel,
+/// shifted inside). A box that rounds to zero pixels leaves the output equal to
+/// the target (lambda 0).
 /// Pixels are copied bit for bit, NaN included (docs/EDGE_CASES.md).
 struct cut_mix {
-    static constexpr const char* name = "cut_mix";
+    static constexpr const char* name = "cutmix";
+    static constexpr bool patch_may_alias_target = true;  ///< render reads only the source
 
     float alpha = 1.0f;                           ///< Beta(alpha, alpha) parameter, > 0
     region source_region = region::random;        ///< random, salient or non_salient (on the source's map)
     region paste_region = region::corresponding;  ///< corresponding, random, salient or non_salient (on the target's map)
+    resizemix::box_sampling box_sampling = resizemix::box_sampling::clip;  ///< how a random source box is drawn
 
     /// Throws resizemix::error unless alpha > 0 is finite and the regions are usable.
     void validate() const {
@@ -37,10 +66,13 @@ struct cut_mix {
             detail::fail(name, "source_region corresponding has no meaning (it describes a paste "
                                "position); use random, salient or non-salient");
         }
+        if (box_sampling != resizemix::box_sampling::clip && box_sampling != resizemix::box_sampling::inside) {
+            detail::fail(name, "box_sampling must be clip or inside, got the value ", static_cast<int>(box_sampling));
+        }
     }
 
-    /// The box size (x = y = 0) for a target weight `target_share` ~ Beta, as in CutMix:
-    /// each side round(sqrt(1 - target_share) * side).
+    /// The box size (x = y = 0) of box_sampling::inside and of the salient policies for a
+    /// target weight `target_share` ~ Beta: each side round(sqrt(1 - target_share) * side).
     [[nodiscard]] static box box_size(double target_share, index_t width, index_t height) noexcept {
         const double side_ratio = std::sqrt(std::clamp(1.0 - target_share, 0.0, 1.0));
         const auto side = [side_ratio](index_t extent) {
@@ -49,17 +81,31 @@ struct cut_mix {
         return {0, 0, side(width), side(height)};
     }
 
+    /// box_sampling::clip, the CutMix paper's rand_bbox: half sides floor(sqrt(1 - target_share) *
+    /// side / 2) around a centre drawn uniformly over the image (x, then y), clipped at the border.
+    [[nodiscard]] static box clipped_box(double target_share, index_t width, index_t height, rng& random) {
+        const double side_ratio = std::sqrt(std::clamp(1.0 - target_share, 0.0, 1.0));
+        const auto half_side = [side_ratio](index_t extent) {
+            return static_cast<index_t>(std::floor(side_ratio * static_cast<double>(extent) / 2.0));
+        };
+        const index_t half_width = half_side(width);
+        const index_t half_height = half_side(height);
+        const index_t centre_x = random.integer(0, width - 1);
+        const index_t centre_y = random.integer(0, height - 1);
+        return clip({centre_x - half_width, centre_y - half_height, 2 * half_width, 2 * half_height}, width, height);
+    }
+
     template <class SourceT, class TargetT, class T, saliency_provider Provider>
     mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out,
                         rng& random, Provider&& saliency) const {
-        return detail::run_mixer(*this, source, target, out, random, saliency);
+        return run_mixer(*this, source, target, out, random, saliency);
     }
 
     template <class SourceT, class TargetT, class T>
     mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out,
                         rng& random) const {
         no_saliency none;
-        return detail::run_mixer(*this, source, target, out, random, none);
+        return run_mixer(*this, source, target, out, random, none);
     }
 
     /// Step one: draws the box size and both positions; no pixel is touched.
@@ -81,13 +127,20 @@ struct cut_mix {
                                                 height, width);
         }
         mix_info info;
-        info.method = "cutmix";
-        const box size = box_size(random.beta(alpha), width, height);
-        if (size.empty()) return info;  // the box rounded away: the output is the target
-        info.source_box = place_box(source_region, size.width, size.height, width, height, &source_map, random);
+        info.method = name;
+        const double target_share = random.beta(alpha);
+        box source_box;
+        if (source_region == region::random && box_sampling == resizemix::box_sampling::clip) {
+            source_box = clipped_box(target_share, width, height, random);
+        } else if (const box size = box_size(target_share, width, height); !size.empty()) {
+            source_box = place_box(source_region, size.width, size.height, width, height, &source_map, random);
+        }
+        if (source_box.empty()) return info;  // the box rounded away: the output is the target
+        info.source_box = source_box;
         info.box = paste_region == region::corresponding
-                       ? info.source_box
-                       : place_box(paste_region, size.width, size.height, width, height, &target_map, random);
+                       ? source_box
+                       : place_box(paste_region, source_box.width, source_box.height, width, height, &target_map,
+                                   random);
         info.lambda = static_cast<double>(info.box.area()) / static_cast<double>(width * height);
         return info;
     }

@@ -8,6 +8,7 @@
 
 #include "../detail/mixing.hpp"
 #include "../mix_info.hpp"
+#include "../mixer.hpp"
 #include "../random.hpp"
 #include "../resize.hpp"
 #include "../saliency_map.hpp"
@@ -21,6 +22,7 @@ namespace resizemix {
 /// input gives NaN at that pixel, even at weight 0 (docs/EDGE_CASES.md).
 struct mixup {
     static constexpr const char* name = "mixup";
+    static constexpr bool patch_may_alias_target = true;  ///< render reads the target only at the pixel it writes
 
     float alpha = 1.0f;  ///< Beta(alpha, alpha) parameter, > 0
 
@@ -32,14 +34,14 @@ struct mixup {
     mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out,
                         rng& random) const {
         no_saliency none;
-        return detail::run_mixer(*this, source, target, out, random, none);
+        return run_mixer(*this, source, target, out, random, none);
     }
 
     /// Mixup reads no saliency; this overload lets it stand wherever a mixer is called with a provider.
     template <class SourceT, class TargetT, class T, saliency_provider Provider>
     mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out,
                         rng& random, Provider&& saliency) const {
-        return detail::run_mixer(*this, source, target, out, random, saliency);
+        return run_mixer(*this, source, target, out, random, saliency);
     }
 
     template <class SourceT, class TargetT, saliency_provider Provider>
@@ -47,7 +49,7 @@ struct mixup {
         validate();
         detail::check_pair_shapes(name, source, target, /*same_size=*/true);
         mix_info info;
-        info.method = "mixup";
+        info.method = name;
         info.lambda = random.beta(alpha);
         info.box = info.source_box = {0, 0, target.width(), target.height()};
         return info;

@@ -12,6 +12,7 @@
 
 #include "../detail/mixing.hpp"
 #include "../mix_info.hpp"
+#include "../mixer.hpp"
 #include "../random.hpp"
 #include "../resize.hpp"
 #include "../saliency_map.hpp"
@@ -24,7 +25,8 @@ namespace resizemix {
 /// A patch side that rounds to 0 is clamped to 1 pixel. Float pixels are not
 /// checked: NaN reaches the patch pixels whose resize footprint reads it (docs/EDGE_CASES.md).
 struct resize_mix {
-    static constexpr const char* name = "resize_mix";
+    static constexpr const char* name = "resizemix";
+    static constexpr bool patch_may_alias_target = true;  ///< render reads only the source
 
     float scale_min = 0.1f;                ///< lowest tau, in (0, 1]
     float scale_max = 0.8f;                ///< highest tau, in [scale_min, 1]
@@ -63,7 +65,7 @@ struct resize_mix {
     template <class SourceT, class TargetT, class T, saliency_provider Provider>
     mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out,
                         rng& random, Provider&& saliency) const {
-        return detail::run_mixer(*this, source, target, out, random, saliency);
+        return run_mixer(*this, source, target, out, random, saliency);
     }
 
     /// Mixes without saliency (paste_region must then be random).
@@ -71,7 +73,7 @@ struct resize_mix {
     mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out,
                         rng& random) const {
         no_saliency none;
-        return detail::run_mixer(*this, source, target, out, random, none);
+        return run_mixer(*this, source, target, out, random, none);
     }
 
     /// Step one: draws tau and the paste box; no pixel is touched.
@@ -82,7 +84,7 @@ struct resize_mix {
         const index_t width = target.width();
         const index_t height = target.height();
         mix_info info;
-        info.method = "resizemix";
+        info.method = name;
         info.tau = random.uniform(scale_min, scale_max);
         const box size = patch_size(info.tau, width, height);
         saliency_map target_map;
