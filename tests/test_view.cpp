@@ -280,6 +280,13 @@ TEST_CASE("invalid shapes throw resizemix::error naming the problem", "[view]") 
     CHECK_THROWS_WITH(resizemix::from_strides(data, 1, huge, 2, 1, huge, 1), Contains("overflow"));
     CHECK_THROWS_WITH(resizemix::from_strides(data, 1, 2, 2, 1, std::numeric_limits<index_t>::min(), 1),
                       Contains("stride"));
+    // Zero strides reach no memory, but the element count must still fit: 2^32 x 2^32 is refused.
+    constexpr index_t two_to_32 = index_t{1} << 32;
+    CHECK_THROWS_WITH(resizemix::from_strides(data, 1, two_to_32, two_to_32, 0, 0, 0),
+                      Contains("the element count overflows the index type (axis 2, extent 4294967296)"));
+    CHECK_THROWS_WITH(resizemix::batch_view<float>(data, two_to_32, 1, two_to_32, 1, 0, 0, 0, 0),
+                      Contains("element count overflows"));
+    CHECK(resizemix::from_strides(data, 3, 1000, 1000, 0, 0, 0).size() == 3'000'000);  // a broadcast view is fine
 
     CHECK_THROWS_WITH(resizemix::from_hwc<float>(nullptr, 2, 2, 3), Contains("data pointer is null"));
     CHECK_THROWS_WITH(resizemix::from_nhwc<float>(nullptr, 1, 2, 2, 3), Contains("data pointer is null"));

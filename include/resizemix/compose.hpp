@@ -120,10 +120,11 @@ public:
         }
     }
 
-    template <class SourceT, class TargetT, class T, saliency_provider Provider = no_saliency>
-    mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out, rng& random,
-                        Provider&& saliency = {}) const {
-        return run_mixer(*this, source, target, out, random, saliency);
+    /// Mixes `source` into `target`, writing `out` (which may be the target itself); each may be an
+    /// image_view or an owning image. Returns what it did.
+    template <class Source, class Target, class Out, saliency_provider Provider = no_saliency>
+    mix_info operator()(Source&& source, Target&& target, Out&& out, rng& random, Provider&& saliency = {}) const {
+        return run_mixer(*this, as_view(source), as_view(target), as_view(out), random, saliency);
     }
 
 private:
@@ -197,10 +198,11 @@ public:
         visit(branch.first, [&](const auto& m) { m.render(branch.second, source, target, patch); });
     }
 
-    template <class SourceT, class TargetT, class T, saliency_provider Provider = no_saliency>
-    mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out, rng& random,
-                        Provider&& saliency = {}) const {
-        return run_mixer(*this, source, target, out, random, saliency);
+    /// Mixes `source` into `target`, writing `out` (which may be the target itself); each may be an
+    /// image_view or an owning image. Returns what it did.
+    template <class Source, class Target, class Out, saliency_provider Provider = no_saliency>
+    mix_info operator()(Source&& source, Target&& target, Out&& out, rng& random, Provider&& saliency = {}) const {
+        return run_mixer(*this, as_view(source), as_view(target), as_view(out), random, saliency);
     }
 
 private:
@@ -259,10 +261,11 @@ public:
         branches_.at(static_cast<std::size_t>(branch.first)).mixer.render(branch.second, source, target, patch);
     }
 
-    template <class SourceT, class TargetT, class T, saliency_provider Provider = no_saliency>
-    mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out, rng& random,
-                        Provider&& saliency = {}) const {
-        return run_mixer(*this, source, target, out, random, saliency);
+    /// Mixes `source` into `target`, writing `out` (which may be the target itself); each may be an
+    /// image_view or an owning image. Returns what it did.
+    template <class Source, class Target, class Out, saliency_provider Provider = no_saliency>
+    mix_info operator()(Source&& source, Target&& target, Out&& out, rng& random, Provider&& saliency = {}) const {
+        return run_mixer(*this, as_view(source), as_view(target), as_view(out), random, saliency);
     }
 
 private:
@@ -312,10 +315,11 @@ public:
         mixer_.render(info, source, target, patch);
     }
 
-    template <class SourceT, class TargetT, class T, saliency_provider Provider = no_saliency>
-    mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out, rng& random,
-                        Provider&& saliency = {}) const {
-        return run_mixer(*this, source, target, out, random, saliency);
+    /// Mixes `source` into `target`, writing `out` (which may be the target itself); each may be an
+    /// image_view or an owning image. Returns what it did.
+    template <class Source, class Target, class Out, saliency_provider Provider = no_saliency>
+    mix_info operator()(Source&& source, Target&& target, Out&& out, rng& random, Provider&& saliency = {}) const {
+        return run_mixer(*this, as_view(source), as_view(target), as_view(out), random, saliency);
     }
 
 private:

@@ -44,10 +44,11 @@ struct axis_filter {
 };
 
 inline axis_filter nearest_filter(index_t in, index_t out) {
-    axis_filter f{std::vector<index_t>(out), std::vector<int>(out, 1), std::vector<float>(out, 1.0f), 1};
+    const auto taps = static_cast<std::size_t>(out);
+    axis_filter f{std::vector<index_t>(taps), std::vector<int>(taps, 1), std::vector<float>(taps, 1.0f), 1};
     const float scale = static_cast<float>(in) / static_cast<float>(out);
     for (index_t i = 0; i < out; ++i) {
-        f.first[i] = std::min(static_cast<index_t>(std::floor(static_cast<float>(i) * scale)), in - 1);
+        f.first[static_cast<std::size_t>(i)] = std::min(static_cast<index_t>(std::floor(static_cast<float>(i) * scale)), in - 1);
     }
     return f;
 }
@@ -57,17 +58,19 @@ inline axis_filter area_filter(index_t in, index_t out) {
     // input pixels; each input pixel is weighted by the length it contributes.
     const double scale = static_cast<double>(in) / static_cast<double>(out);
     const int max_taps = static_cast<int>(std::ceil(scale)) + 1;
-    axis_filter f{std::vector<index_t>(out), std::vector<int>(out), std::vector<float>(out * max_taps, 0.0f), max_taps};
+    const auto outputs = static_cast<std::size_t>(out);
+    axis_filter f{std::vector<index_t>(outputs), std::vector<int>(outputs),
+                  std::vector<float>(outputs * static_cast<std::size_t>(max_taps), 0.0f), max_taps};
     for (index_t i = 0; i < out; ++i) {
         const double begin = static_cast<double>(i) * scale;
         const double end = std::min(static_cast<double>(in), static_cast<double>(i + 1) * scale);
         const auto first = static_cast<index_t>(std::floor(begin));
         const auto last = std::min(in - 1, static_cast<index_t>(std::ceil(end)) - 1);
-        f.first[i] = first;
-        f.count[i] = static_cast<int>(last - first + 1);
+        f.first[static_cast<std::size_t>(i)] = first;
+        f.count[static_cast<std::size_t>(i)] = static_cast<int>(last - first + 1);
         for (index_t k = first; k <= last; ++k) {
             const double overlap = std::min(end, static_cast<double>(k + 1)) - std::max(begin, static_cast<double>(k));
-            f.weights[i * max_taps + (k - first)] = static_cast<float>(overlap / (end - begin));
+            f.weights[static_cast<std::size_t>(i * max_taps + (k - first))] = static_cast<float>(overlap / (end - begin));
         }
     }
     return f;
@@ -115,9 +118,9 @@ void resize_separable(image_view<const T> source, image_view<T> destination,
             float* out = row + c * out_width;
             for (index_t x = 0; x < out_width; ++x) {
                 const float* w = columns.weights_of(x);
-                const index_t first = columns.first[x];
+                const index_t first = columns.first[static_cast<std::size_t>(x)];
                 float sum = 0.0f;
-                for (int k = 0; k < columns.count[x]; ++k) {
+                for (int k = 0; k < columns.count[static_cast<std::size_t>(x)]; ++k) {
                     sum += w[k] * static_cast<float>(source(c, source_y, first + k));
                 }
                 out[x] = sum;
@@ -128,15 +131,16 @@ void resize_separable(image_view<const T> source, image_view<T> destination,
 
     for (index_t y = 0; y < destination.height(); ++y) {
         const float* w = rows.weights_of(y);
-        const float* first_row = filtered_row(rows.first[y]);
-        for (index_t i = 0; i < row_floats; ++i) accumulator[i] = w[0] * first_row[i];
-        for (int k = 1; k < rows.count[y]; ++k) {
-            const float* next_row = filtered_row(rows.first[y] + k);
-            for (index_t i = 0; i < row_floats; ++i) accumulator[i] += w[k] * next_row[i];
+        const auto row = static_cast<std::size_t>(y);
+        const float* first_row = filtered_row(rows.first[row]);
+        for (index_t i = 0; i < row_floats; ++i) accumulator[static_cast<std::size_t>(i)] = w[0] * first_row[i];
+        for (int k = 1; k < rows.count[row]; ++k) {
+            const float* next_row = filtered_row(rows.first[row] + k);
+            for (index_t i = 0; i < row_floats; ++i) accumulator[static_cast<std::size_t>(i)] += w[k] * next_row[i];
         }
         for (index_t c = 0; c < channels; ++c)
             for (index_t x = 0; x < out_width; ++x)
-                destination(c, y, x) = from_accumulator<T>(accumulator[c * out_width + x]);
+                destination(c, y, x) = from_accumulator<T>(accumulator[static_cast<std::size_t>(c * out_width + x)]);
     }
 }
 

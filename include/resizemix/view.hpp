@@ -38,10 +38,16 @@ void validate_shape(const char* function, const std::array<index_t, Rank>& exten
                     const std::array<index_t, Rank>& strides, const void* data) {
     if (data == nullptr) fail(function, "data pointer is null");
     index_t reach = 0;
+    index_t elements = 1;
     constexpr index_t max_index = std::numeric_limits<index_t>::max() / 2;
     for (std::size_t r = 0; r < Rank; ++r) {
         if (extents[r] < 1) {
             fail(function, "extent ", r, " must be at least 1, got ", extents[r]);
+        }
+        // The element count must fit too, whatever the strides (zero strides reach no
+        // further but size() and loops over the view still count every element).
+        if (__builtin_mul_overflow(elements, extents[r], &elements) || elements > max_index) {
+            fail(function, "the element count overflows the index type (axis ", r, ", extent ", extents[r], ")");
         }
         // Refuse the one stride whose magnitude does not fit before negating it.
         if (strides[r] == std::numeric_limits<index_t>::min()) {

@@ -8,8 +8,10 @@
 
 #include "../error.hpp"
 #include "../geometry.hpp"
+#include "../image.hpp"
 #include "../mix_info.hpp"
 #include "../random.hpp"
+#include "../resize.hpp"
 #include "../saliency_map.hpp"
 #include "../view.hpp"
 
@@ -77,6 +79,22 @@ void copy_outside(image_view<const T> target, image_view<T> out, const box& hole
     for (const box& strip : strips) {
         if (!strip.empty()) copy(target.subview(strip), out.subview(strip));
     }
+}
+
+/// Whether source and target have the same height and width.
+template <class S, class T>
+[[nodiscard]] bool same_size(const image_view<S>& source, const image_view<T>& target) noexcept {
+    return source.height() == target.height() && source.width() == target.width();
+}
+
+/// The source resized to height x width (bilinear, pixel centres): how CutMix and Mixup
+/// read a source whose size differs from the target's.
+template <class SourceT>
+[[nodiscard]] image<std::remove_const_t<SourceT>> resized_source(image_view<SourceT> source, index_t height,
+                                                                 index_t width) {
+    image<std::remove_const_t<SourceT>> resized(source.channels(), height, width);
+    resize(source, resized.view(), interpolation::bilinear);
+    return resized;
 }
 
 /// The saliency map a policy needs, or an error naming the mixer argument.

@@ -41,8 +41,9 @@ enum class box_sampling {
     return "unknown";
 }
 
-/// CutMix parameters; call as `cut_mix{}(source, target, out, rng)`. Source and
-/// target must have the same size. Draws, in order: the Beta weight, the source
+/// CutMix parameters; call as `cut_mix{}(source, target, out, rng)`. A source of
+/// another size is read as if resized to the target's size (bilinear, pixel
+/// centres): boxes, saliency maps and source_box are in those coordinates. Draws, in order: the Beta weight, the source
 /// box (clip: centre x then y; inside or salient: see place_box), then (unless
 /// corresponding) the paste position, where the source box's size is placed by
 /// place_box. box_sampling applies to a random source region only: salient and
@@ -95,24 +96,19 @@ struct cut_mix {
         return clip({centre_x - half_width, centre_y - half_height, 2 * half_width, 2 * half_height}, width, height);
     }
 
-    template <class SourceT, class TargetT, class T, saliency_provider Provider>
-    mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out,
-                        rng& random, Provider&& saliency) const {
-        return run_mixer(*this, source, target, out, random, saliency);
+    /// Mixes `source` into `target`, writing `out` (which may be the target itself); each may be an
+    /// image_view or an owning image. Returns what it did.
+    template <class Source, class Target, class Out, saliency_provider Provider = no_saliency>
+    mix_info operator()(Source&& source, Target&& target, Out&& out, rng& random, Provider&& saliency = {}) const {
+        return run_mixer(*this, as_view(source), as_view(target), as_view(out), random, saliency);
     }
 
-    template <class SourceT, class TargetT, class T>
-    mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out,
-                        rng& random) const {
-        no_saliency none;
-        return run_mixer(*this, source, target, out, random, none);
-    }
 
     /// Step one: draws the box size and both positions; no pixel is touched.
     template <class SourceT, class TargetT, saliency_provider Provider>
     mix_info plan(image_view<SourceT> source, image_view<TargetT> target, rng& random, Provider&& saliency) const {
         validate();
-        detail::check_pair_shapes(name, source, target, /*same_size=*/true);
+        detail::check_pair_shapes(name, source, target, /*same_size=*/false);
         const index_t width = target.width();
         const index_t height = target.height();
         // Ask for maps before drawing anything, so a missing one fails fast.
@@ -145,10 +141,17 @@ struct cut_mix {
         return info;
     }
 
-    /// Step two: the source pixels of info.source_box, copied into `patch`.
+    /// Step two: the source pixels of info.source_box, copied into `patch` (from the
+    /// source resized to the target's size when the sizes differ).
     template <class SourceT, class TargetT, class T>
-    void render(const mix_info& info, image_view<SourceT> source, image_view<TargetT>, image_view<T> patch) const {
-        copy(source.subview(info.source_box), patch);
+    void render(const mix_info& info, image_view<SourceT> source, image_view<TargetT> target,
+                image_view<T> patch) const {
+        if (detail::same_size(source, target)) {
+            copy(source.subview(info.source_box), patch);
+        } else {
+            const auto resized = detail::resized_source(source, target.height(), target.width());
+            copy(resized.const_view().subview(info.source_box), patch);
+        }
     }
 };
 

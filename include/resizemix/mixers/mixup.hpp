@@ -16,8 +16,9 @@
 
 namespace resizemix {
 
-/// Mixup parameters; call as `mixup{}(source, target, out, rng)`. Source and
-/// target must have the same size. Draws one Beta weight. Both boxes of the
+/// Mixup parameters; call as `mixup{}(source, target, out, rng)`. A source of
+/// another size is blended as if resized to the target's size (bilinear, pixel
+/// centres). Draws one Beta weight. Both boxes of the
 /// mix_info are the whole image. Float pixels are not checked: a NaN in either
 /// input gives NaN at that pixel, even at weight 0 (docs/EDGE_CASES.md).
 struct mixup {
@@ -30,24 +31,18 @@ struct mixup {
         if (!std::isfinite(alpha) || !(alpha > 0.0f)) detail::fail(name, "alpha must be finite and > 0, got ", alpha);
     }
 
-    template <class SourceT, class TargetT, class T>
-    mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out,
-                        rng& random) const {
-        no_saliency none;
-        return run_mixer(*this, source, target, out, random, none);
+    /// Mixes `source` into `target`, writing `out` (which may be the target itself); each may be an
+    /// image_view or an owning image. Returns what it did.
+    template <class Source, class Target, class Out, saliency_provider Provider = no_saliency>
+    mix_info operator()(Source&& source, Target&& target, Out&& out, rng& random, Provider&& saliency = {}) const {
+        return run_mixer(*this, as_view(source), as_view(target), as_view(out), random, saliency);
     }
 
-    /// Mixup reads no saliency; this overload lets it stand wherever a mixer is called with a provider.
-    template <class SourceT, class TargetT, class T, saliency_provider Provider>
-    mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out,
-                        rng& random, Provider&& saliency) const {
-        return run_mixer(*this, source, target, out, random, saliency);
-    }
 
     template <class SourceT, class TargetT, saliency_provider Provider>
     mix_info plan(image_view<SourceT> source, image_view<TargetT> target, rng& random, Provider&&) const {
         validate();
-        detail::check_pair_shapes(name, source, target, /*same_size=*/true);
+        detail::check_pair_shapes(name, source, target, /*same_size=*/false);
         mix_info info;
         info.method = name;
         info.lambda = random.beta(alpha);
@@ -60,6 +55,11 @@ struct mixup {
     template <class SourceT, class TargetT, class T>
     void render(const mix_info& info, image_view<SourceT> source, image_view<TargetT> target,
                 image_view<T> patch) const {
+        if (!detail::same_size(source, target)) {
+            const auto resized = detail::resized_source(source, target.height(), target.width());
+            render(info, resized.const_view(), target, patch);
+            return;
+        }
         const auto source_weight = static_cast<float>(info.lambda);
         const float target_weight = 1.0f - source_weight;
         for (index_t c = 0; c < patch.channels(); ++c)

@@ -62,19 +62,14 @@ struct resize_mix {
     }
 
     /// Mixes with a saliency provider (needed when paste_region is salient or non_salient).
-    template <class SourceT, class TargetT, class T, saliency_provider Provider>
-    mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out,
-                        rng& random, Provider&& saliency) const {
-        return run_mixer(*this, source, target, out, random, saliency);
+    /// Mixes `source` into `target`, writing `out` (which may be the target itself); each may be an
+    /// image_view or an owning image. Returns what it did.
+    template <class Source, class Target, class Out, saliency_provider Provider = no_saliency>
+    mix_info operator()(Source&& source, Target&& target, Out&& out, rng& random, Provider&& saliency = {}) const {
+        return run_mixer(*this, as_view(source), as_view(target), as_view(out), random, saliency);
     }
 
     /// Mixes without saliency (paste_region must then be random).
-    template <class SourceT, class TargetT, class T>
-    mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out,
-                        rng& random) const {
-        no_saliency none;
-        return run_mixer(*this, source, target, out, random, none);
-    }
 
     /// Step one: draws tau and the paste box; no pixel is touched.
     template <class SourceT, class TargetT, saliency_provider Provider>
