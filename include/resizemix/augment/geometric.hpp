@@ -27,7 +27,7 @@ struct warp_options {
     /// Empty: torchvision's fill=None (zeros outside, which bilinear blends into the edge).
     /// One value for every channel or one per channel, on the 0-255 scale for both pixel types
     /// (a float image gets value / 255), each in [0, 255].
-    std::vector<double> fill;
+    std::vector<double> fill{};
 
     /// Throws resizemix::error unless interpolation is nearest or bilinear and fill fits `channels`.
     void validate(const char* function, index_t channels) const {

@@ -9,50 +9,16 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <ostream>
-#include <string_view>
 #include <vector>
 
 #include "../error.hpp"
 #include "../random.hpp"
 #include "../view.hpp"
+#include "augment_op.hpp"
 #include "color.hpp"
 #include "geometric.hpp"
 
 namespace resizemix {
-
-/// The operations of torchvision's RandAugment augmentation space, in its order.
-enum class augment_op : std::uint8_t {
-    identity, shear_x, shear_y, translate_x, translate_y, rotate, brightness,
-    color, contrast, sharpness, posterize, solarize, auto_contrast, equalize,
-};
-
-/// How many operations RandAugment chooses from.
-inline constexpr int augment_op_count = 14;
-
-/// torchvision's name of an operation ("ShearX", "AutoContrast", ...).
-[[nodiscard]] constexpr std::string_view to_string(augment_op op) noexcept {
-    constexpr std::array<std::string_view, augment_op_count> names{
-        "Identity", "ShearX", "ShearY", "TranslateX", "TranslateY", "Rotate", "Brightness",
-        "Color", "Contrast", "Sharpness", "Posterize", "Solarize", "AutoContrast", "Equalize"};
-    const auto index = static_cast<std::size_t>(op);
-    return index < names.size() ? names[index] : std::string_view("unknown");
-}
-
-inline std::ostream& operator<<(std::ostream& os, augment_op op) { return os << to_string(op); }
-
-/// True for the operations whose magnitude RandAugment negates with probability 1/2.
-[[nodiscard]] constexpr bool is_signed(augment_op op) noexcept {
-    return op != augment_op::identity && op != augment_op::posterize && op != augment_op::solarize &&
-           op != augment_op::auto_contrast && op != augment_op::equalize;
-}
-
-/// One operation as it ran: which, and with which (signed) magnitude.
-struct applied_op {
-    augment_op op = augment_op::identity;
-    double magnitude = 0.0;  ///< in apply_op's units for `op`
-    friend bool operator==(const applied_op&, const applied_op&) = default;
-};
 
 /// Runs `op` with an explicit magnitude, in torchvision's _apply_op units: the shear factor for
 /// ShearX/Y, pixels (truncated toward zero) for TranslateX/Y, counter-clockwise degrees for Rotate,
@@ -120,7 +86,7 @@ struct rand_augment {
     int magnitude = 9;             ///< the magnitude bin, in [0, num_magnitude_bins) (the paper's M)
     int num_magnitude_bins = 31;   ///< how many bins span each op's range, >= 2
     resizemix::interpolation interpolation = resizemix::interpolation::nearest;  ///< nearest or bilinear
-    std::vector<double> fill;      ///< warp_options::fill: empty, 1 or per-channel values on the 0-255 scale
+    std::vector<double> fill{};    ///< warp_options::fill: empty, 1 or per-channel values on the 0-255 scale
 
     /// Throws resizemix::error naming the first bad field (before any pixel is written).
     void validate() const {
@@ -160,6 +126,29 @@ struct rand_augment {
         detail::fail(name, "op must be one of the 14 augment_op values, got the value ", static_cast<int>(op));
     }
 
+    /// Draws num_ops operations for a height x width image (the draws documented above), marked `stage`.
+    [[nodiscard]] std::vector<applied_op> draw(rng& random, index_t height, index_t width,
+                                               augment_stage stage = augment_stage::output) const {
+        validate();
+        std::vector<applied_op> drawn;
+        drawn.reserve(static_cast<std::size_t>(num_ops));
+        for (int k = 0; k < num_ops; ++k) {
+            const auto op = static_cast<augment_op>(random.integer(0, augment_op_count - 1));
+            double value = magnitude_of(op, height, width);
+            if (is_signed(op) && random.integer(0, 1) == 1) value = -value;
+            drawn.push_back({op, value, stage});
+        }
+        return drawn;
+    }
+
+    /// Applies drawn operations in turn to `image`, in place (no draws).
+    template <class T>
+    void apply(const std::vector<applied_op>& ops, image_view<T> image) const {
+        check_image(image);
+        const warp_options options{interpolation, fill};
+        for (const applied_op& step : ops) apply_op(step.op, image, step.magnitude, options);
+    }
+
     /// Draws num_ops operations and applies them in turn to `image`; returns them as they ran.
     template <class T>
     std::vector<applied_op> operator()(image_view<T> image, rng& random) const {
@@ -172,22 +161,20 @@ struct rand_augment {
         detail::check_augment_types<SourceT, T>();
         validate();
         detail::check_augment_shapes(name, source, destination);
-        if (source.channels() != 1 && source.channels() != 3) {
-            detail::fail(name, "needs 1 or 3 channels (grayscale or RGB), got ", source.channels());
-        }
-        const warp_options options{interpolation, fill};
-        options.validate(name, source.channels());
-        std::vector<applied_op> applied;
-        applied.reserve(static_cast<std::size_t>(num_ops));
-        for (int k = 0; k < num_ops; ++k) {
-            const auto op = static_cast<augment_op>(random.integer(0, augment_op_count - 1));
-            double value = magnitude_of(op, source.height(), source.width());
-            if (is_signed(op) && random.integer(0, 1) == 1) value = -value;
-            applied.push_back({op, value});
-        }
+        check_image(source);
+        std::vector<applied_op> drawn = draw(random, source.height(), source.width());
         copy(source, destination);
-        for (const applied_op& step : applied) apply_op(step.op, destination, step.magnitude, options);
-        return applied;
+        apply(drawn, destination);
+        return drawn;
+    }
+
+    /// Throws resizemix::error unless the image has 1 or 3 channels and the fill fits them.
+    template <class T>
+    void check_image(const image_view<T>& image) const {
+        if (image.channels() != 1 && image.channels() != 3) {
+            detail::fail(name, "needs 1 or 3 channels (grayscale or RGB), got ", image.channels());
+        }
+        warp_options{interpolation, fill}.validate(name, image.channels());
     }
 };
 
