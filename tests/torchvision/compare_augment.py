@@ -121,17 +121,20 @@ def judge(case, ours, theirs):
     return None
 
 
-def load_images(data_dir):
-    """Crops of the bundled photos (odd, non-square sizes), a grayscale one, noise and tiny images."""
+def load_images(data_dirs):
+    """Crops of the photos (odd, non-square sizes), a grayscale one, noise and tiny images."""
     images = {}
-    for file in sorted(os.listdir(data_dir)):
-        if file.endswith(".png"):
-            photo = np.asarray(Image.open(os.path.join(data_dir, file)).convert("RGB"))
-            crop = photo[31:31 + 151, 17:17 + 197].transpose(2, 0, 1)
-            images[file[:-4]] = np.ascontiguousarray(crop)
+    for data_dir in data_dirs:
+        for file in sorted(os.listdir(data_dir)):
+            stem, extension = os.path.splitext(file)
+            if extension.lower() not in (".png", ".jpg", ".jpeg"):
+                continue
+            photo = Image.open(os.path.join(data_dir, file))
+            crop = np.asarray(photo.convert("RGB"))[31:31 + 151, 17:17 + 197].transpose(2, 0, 1)
+            images[stem] = np.ascontiguousarray(crop)
             if not any(key.endswith("gray") for key in images):
-                gray = np.asarray(Image.open(os.path.join(data_dir, file)).convert("L"))[40:40 + 97, 50:50 + 83]
-                images[file[:-4] + "-gray"] = np.ascontiguousarray(gray[None])
+                gray = np.asarray(photo.convert("L"))[40:40 + 97, 50:50 + 83]
+                images[stem + "-gray"] = np.ascontiguousarray(gray[None])
     noise = np.random.default_rng(12)
     images["noise"] = noise.integers(0, 256, size=(3, 47, 61), dtype=np.uint8)
     images["tiny"] = noise.integers(0, 256, size=(3, 4, 5), dtype=np.uint8)
@@ -182,7 +185,8 @@ def expected_magnitude(name, magnitude_bin, bins, height, width):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dump", required=True, help="the augment_dump program")
-    parser.add_argument("--data", required=True, help="folder of PNG photos")
+    parser.add_argument("--data", required=True, nargs="+",
+                        help="folders of photos (PNG or JPEG); any photos can be checked, not only the bundled ones")
     parser.add_argument("--work", required=True, help="scratch folder")
     args = parser.parse_args()
     torch.set_num_threads(1)

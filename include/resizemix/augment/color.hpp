@@ -23,10 +23,6 @@ namespace resizemix {
 
 namespace detail {
 
-inline void check_finite(const char* function, const char* argument, double value) {
-    if (!std::isfinite(value)) fail(function, argument, " must be finite, got ", value);
-}
-
 /// A blend factor 1 + magnitude; torchvision refuses negative factors.
 inline float blend_factor(const char* function, double magnitude) {
     check_finite(function, "magnitude", magnitude);

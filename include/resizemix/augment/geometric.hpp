@@ -7,6 +7,7 @@
 // Source and destination may be the same view: the source is then read from a copy.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -16,7 +17,6 @@
 #include "../error.hpp"
 #include "../resize.hpp"
 #include "../view.hpp"
-#include "color.hpp"
 #include "detail/pixels.hpp"
 
 namespace resizemix {

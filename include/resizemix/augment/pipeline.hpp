@@ -18,7 +18,7 @@
 #include "../image.hpp"
 #include "../mix_info.hpp"
 #include "../random.hpp"
-#include "../saliency.hpp"
+#include "../saliency_map.hpp"
 #include "../view.hpp"
 #include "augment_op.hpp"
 #include "rand_augment.hpp"

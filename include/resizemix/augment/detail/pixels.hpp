@@ -16,6 +16,10 @@
 
 namespace resizemix::detail {
 
+inline void check_finite(const char* function, const char* argument, double value) {
+    if (!std::isfinite(value)) fail(function, argument, " must be finite, got ", value);
+}
+
 template <class SourceT, class T>
 constexpr void check_augment_types() {
     static_assert(std::same_as<std::remove_const_t<SourceT>, T>,
