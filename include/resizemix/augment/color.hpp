@@ -23,16 +23,24 @@ namespace resizemix {
 
 namespace detail {
 
-/// A blend factor 1 + magnitude; torchvision refuses negative factors.
-inline float blend_factor(const char* function, double magnitude) {
+/// The float32 weights of torchvision's _blend for factor 1 + magnitude, after the checks every
+/// blending operation makes (torchvision refuses negative factors).
+struct blend_weights {
+    float ratio;
+    float complement;
+};
+
+template <class SourceT, class T>
+blend_weights prepare_blend(const char* function, const image_view<SourceT>& source, const image_view<T>& destination,
+                            double magnitude) {
+    check_augment_types<SourceT, T>();
+    check_augment_shapes(function, source, destination);
     check_finite(function, "magnitude", magnitude);
     if (!(1.0 + magnitude >= 0.0)) {
         fail(function, "magnitude must be at least -1 (the factor 1 + magnitude is negative), got ", magnitude);
     }
-    return static_cast<float>(1.0 + magnitude);
+    return {static_cast<float>(1.0 + magnitude), static_cast<float>(1.0 - (1.0 + magnitude))};
 }
-
-inline float blend_complement(double magnitude) { return static_cast<float>(1.0 - (1.0 + magnitude)); }
 
 template <class S>
 void check_gray_channels(const char* function, const image_view<S>& source) {
@@ -41,18 +49,22 @@ void check_gray_channels(const char* function, const image_view<S>& source) {
     }
 }
 
+/// The grayscale value of pixel (y, x) of a 1- or 3-channel image, as torchvision computes it.
+template <class T>
+float gray_at(const image_view<const T>& in, index_t y, index_t x) {
+    if (in.channels() == 1) return static_cast<float>(in(0, y, x));
+    return grayscale<T>(static_cast<float>(in(0, y, x)), static_cast<float>(in(1, y, x)), static_cast<float>(in(2, y, x)));
+}
+
 }  // namespace detail
 
 /// Brightness: blend with black by factor 1 + magnitude (magnitude >= -1; RandAugment uses +-0.9).
 template <class SourceT, class T>
 void brightness(image_view<SourceT> source, image_view<T> destination, double magnitude) {
-    detail::check_augment_types<SourceT, T>();
-    detail::check_augment_shapes("brightness", source, destination);
-    const float ratio = detail::blend_factor("brightness", magnitude);
-    const float complement = detail::blend_complement(magnitude);
+    const auto weights = detail::prepare_blend("brightness", source, destination, magnitude);
     const detail::readable_source<T> input(source, destination, false);
     detail::map_pixels<T>(input.view(), destination, [&](index_t, index_t, index_t, T value) {
-        return detail::blend<T>(ratio, complement, static_cast<float>(value), 0.0f);
+        return detail::blend<T>(weights.ratio, weights.complement, static_cast<float>(value), 0.0f);
     });
 }
 
@@ -60,24 +72,23 @@ void brightness(image_view<SourceT> source, image_view<T> destination, double ma
 /// a 1-channel image is left as it is (torchvision's rule).
 template <class SourceT, class T>
 void color(image_view<SourceT> source, image_view<T> destination, double magnitude) {
-    detail::check_augment_types<SourceT, T>();
-    detail::check_augment_shapes("color", source, destination);
+    const auto weights = detail::prepare_blend("color", source, destination, magnitude);
     detail::check_gray_channels("color", source);
-    const float ratio = detail::blend_factor("color", magnitude);
-    const float complement = detail::blend_complement(magnitude);
     const detail::readable_source<T> input(source, destination, false);
     const image_view<const T> in = input.view();
     if (in.channels() == 1) {
         copy(in, destination);
         return;
     }
+    // Every channel of a pixel is read before any is written: in place needs no copy.
     for (index_t y = 0; y < in.height(); ++y)
         for (index_t x = 0; x < in.width(); ++x) {
+            const float gray = detail::gray_at(in, y, x);
             const std::array<float, 3> rgb{static_cast<float>(in(0, y, x)), static_cast<float>(in(1, y, x)),
                                            static_cast<float>(in(2, y, x))};
-            const float gray = detail::grayscale<T>(rgb[0], rgb[1], rgb[2]);
             for (index_t c = 0; c < 3; ++c)
-                destination(c, y, x) = detail::blend<T>(ratio, complement, rgb[static_cast<std::size_t>(c)], gray);
+                destination(c, y, x) =
+                    detail::blend<T>(weights.ratio, weights.complement, rgb[static_cast<std::size_t>(c)], gray);
         }
 }
 
@@ -85,24 +96,16 @@ void color(image_view<SourceT> source, image_view<T> destination, double magnitu
 /// 1 + magnitude; 1 or 3 channels.
 template <class SourceT, class T>
 void contrast(image_view<SourceT> source, image_view<T> destination, double magnitude) {
-    detail::check_augment_types<SourceT, T>();
-    detail::check_augment_shapes("contrast", source, destination);
+    const auto weights = detail::prepare_blend("contrast", source, destination, magnitude);
     detail::check_gray_channels("contrast", source);
-    const float ratio = detail::blend_factor("contrast", magnitude);
-    const float complement = detail::blend_complement(magnitude);
     const detail::readable_source<T> input(source, destination, false);
     const image_view<const T> in = input.view();
     double sum = 0.0;
     for (index_t y = 0; y < in.height(); ++y)
-        for (index_t x = 0; x < in.width(); ++x) {
-            sum += in.channels() == 1 ? static_cast<double>(in(0, y, x))
-                                      : static_cast<double>(detail::grayscale<T>(static_cast<float>(in(0, y, x)),
-                                                                                 static_cast<float>(in(1, y, x)),
-                                                                                 static_cast<float>(in(2, y, x))));
-        }
+        for (index_t x = 0; x < in.width(); ++x) sum += static_cast<double>(detail::gray_at(in, y, x));
     const auto mean = static_cast<float>(sum / static_cast<double>(in.height() * in.width()));
     detail::map_pixels<T>(in, destination, [&](index_t, index_t, index_t, T value) {
-        return detail::blend<T>(ratio, complement, static_cast<float>(value), mean);
+        return detail::blend<T>(weights.ratio, weights.complement, static_cast<float>(value), mean);
     });
 }
 
@@ -111,10 +114,7 @@ void contrast(image_view<SourceT> source, image_view<T> destination, double magn
 /// 1 + magnitude. Images 2 pixels wide or high are copied unchanged, as torchvision does.
 template <class SourceT, class T>
 void sharpness(image_view<SourceT> source, image_view<T> destination, double magnitude) {
-    detail::check_augment_types<SourceT, T>();
-    detail::check_augment_shapes("sharpness", source, destination);
-    const float ratio = detail::blend_factor("sharpness", magnitude);
-    const float complement = detail::blend_complement(magnitude);
+    const auto weights = detail::prepare_blend("sharpness", source, destination, magnitude);
     const detail::readable_source<T> input(source, destination, true);
     const image_view<const T> in = input.view();
     const index_t height = in.height();
@@ -144,7 +144,7 @@ void sharpness(image_view<SourceT> source, image_view<T> destination, double mag
                 smoothed = accumulated;
             }
         }
-        return detail::blend<T>(ratio, complement, static_cast<float>(value), smoothed);
+        return detail::blend<T>(weights.ratio, weights.complement, static_cast<float>(value), smoothed);
     });
 }
 

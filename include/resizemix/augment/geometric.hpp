@@ -175,43 +175,54 @@ void warp_affine(const char* function, image_view<SourceT> source, image_view<T>
 
 }  // namespace detail
 
+namespace detail {
+
+/// torchvision's ShearX (horizontal) or ShearY: shear = degrees(atan(magnitude)) about the top-left corner.
+template <class SourceT, class T>
+void shear(const char* function, bool horizontal, image_view<SourceT> source, image_view<T> destination,
+           double magnitude, const warp_options& options) {
+    check_finite(function, "magnitude", magnitude);
+    const double angle = std::atan(magnitude) * radians_to_degrees;
+    const std::array<double, 2> corner{-0.5 * static_cast<double>(source.width()), -0.5 * static_cast<double>(source.height())};
+    const std::array<double, 2> shears{horizontal ? angle : 0.0, horizontal ? 0.0 : angle};
+    warp_affine(function, source, destination, inverse_affine_matrix(corner, 0.0, {0.0, 0.0}, 1.0, shears), options);
+}
+
+/// torchvision's TranslateX (horizontal) or TranslateY: whole pixels, truncated toward zero like int().
+template <class SourceT, class T>
+void translate(const char* function, bool horizontal, image_view<SourceT> source, image_view<T> destination,
+               double pixels, const warp_options& options) {
+    check_finite(function, "pixels", pixels);
+    const double shift = std::trunc(pixels);
+    const std::array<double, 2> offset{horizontal ? shift : 0.0, horizontal ? 0.0 : shift};
+    warp_affine(function, source, destination, inverse_affine_matrix({0.0, 0.0}, 0.0, offset, 1.0, {0.0, 0.0}), options);
+}
+
+}  // namespace detail
+
 /// ShearX: output pixel (x, y) reads the source at (x + magnitude * (y + 0.5), y), a shear about
 /// the top-left corner (torchvision: shear = degrees(atan(magnitude)), center [0, 0]).
 template <class SourceT, class T>
 void shear_x(image_view<SourceT> source, image_view<T> destination, double magnitude, const warp_options& options = {}) {
-    detail::check_finite("shear_x", "magnitude", magnitude);
-    const double shear = std::atan(magnitude) * detail::radians_to_degrees;
-    const std::array<double, 2> corner{-0.5 * static_cast<double>(source.width()), -0.5 * static_cast<double>(source.height())};
-    detail::warp_affine("shear_x", source, destination,
-                        detail::inverse_affine_matrix(corner, 0.0, {0.0, 0.0}, 1.0, {shear, 0.0}), options);
+    detail::shear("shear_x", true, source, destination, magnitude, options);
 }
 
 /// ShearY: output pixel (x, y) reads the source at (x, y + magnitude * (x + 0.5)).
 template <class SourceT, class T>
 void shear_y(image_view<SourceT> source, image_view<T> destination, double magnitude, const warp_options& options = {}) {
-    detail::check_finite("shear_y", "magnitude", magnitude);
-    const double shear = std::atan(magnitude) * detail::radians_to_degrees;
-    const std::array<double, 2> corner{-0.5 * static_cast<double>(source.width()), -0.5 * static_cast<double>(source.height())};
-    detail::warp_affine("shear_y", source, destination,
-                        detail::inverse_affine_matrix(corner, 0.0, {0.0, 0.0}, 1.0, {0.0, shear}), options);
+    detail::shear("shear_y", false, source, destination, magnitude, options);
 }
 
 /// TranslateX: moves the image right by `pixels`, truncated toward zero (torchvision's int()).
 template <class SourceT, class T>
 void translate_x(image_view<SourceT> source, image_view<T> destination, double pixels, const warp_options& options = {}) {
-    detail::check_finite("translate_x", "pixels", pixels);
-    detail::warp_affine("translate_x", source, destination,
-                        detail::inverse_affine_matrix({0.0, 0.0}, 0.0, {std::trunc(pixels), 0.0}, 1.0, {0.0, 0.0}),
-                        options);
+    detail::translate("translate_x", true, source, destination, pixels, options);
 }
 
 /// TranslateY: moves the image down by `pixels`, truncated toward zero.
 template <class SourceT, class T>
 void translate_y(image_view<SourceT> source, image_view<T> destination, double pixels, const warp_options& options = {}) {
-    detail::check_finite("translate_y", "pixels", pixels);
-    detail::warp_affine("translate_y", source, destination,
-                        detail::inverse_affine_matrix({0.0, 0.0}, 0.0, {0.0, std::trunc(pixels)}, 1.0, {0.0, 0.0}),
-                        options);
+    detail::translate("translate_y", false, source, destination, pixels, options);
 }
 
 /// Rotate: turns the image counter-clockwise by `degrees` about its centre.
