@@ -63,7 +63,7 @@ template <class SourceT, class T>
 void brightness(image_view<SourceT> source, image_view<T> destination, double magnitude) {
     const auto weights = detail::prepare_blend("brightness", source, destination, magnitude);
     const detail::readable_source<T> input(source, destination, false);
-    detail::map_pixels<T>(input.view(), destination, [&](index_t, index_t, index_t, T value) {
+    detail::map_values<T>(input.view(), destination, [&](T value) {
         return detail::blend<T>(weights.ratio, weights.complement, static_cast<float>(value), 0.0f);
     });
 }
@@ -104,7 +104,7 @@ void contrast(image_view<SourceT> source, image_view<T> destination, double magn
     for (index_t y = 0; y < in.height(); ++y)
         for (index_t x = 0; x < in.width(); ++x) sum += static_cast<double>(detail::gray_at(in, y, x));
     const auto mean = static_cast<float>(sum / static_cast<double>(in.height() * in.width()));
-    detail::map_pixels<T>(in, destination, [&](index_t, index_t, index_t, T value) {
+    detail::map_values<T>(in, destination, [&](T value) {
         return detail::blend<T>(weights.ratio, weights.complement, static_cast<float>(value), mean);
     });
 }
@@ -156,7 +156,7 @@ void posterize(image_view<SourceT> source, image_view<T> destination, int bits) 
     if (bits < 0 || bits > 8) detail::fail("posterize", "bits must be in [0, 8], got ", bits);
     const int mask = -(1 << (8 - bits));
     const detail::readable_source<T> input(source, destination, false);
-    detail::map_pixels<T>(input.view(), destination, [&](index_t, index_t, index_t, T value) {
+    detail::map_values<T>(input.view(), destination, [&](T value) {
         return detail::from_level<T>(detail::to_level(value) & mask);
     });
 }
@@ -173,7 +173,7 @@ void solarize(image_view<SourceT> source, image_view<T> destination, double thre
     const float limit = std::is_same_v<T, std::uint8_t> ? static_cast<float>(threshold)
                                                          : static_cast<float>(threshold / 255.0);
     const detail::readable_source<T> input(source, destination, false);
-    detail::map_pixels<T>(input.view(), destination, [&](index_t, index_t, index_t, T value) {
+    detail::map_values<T>(input.view(), destination, [&](T value) {
         if (!(static_cast<float>(value) >= limit)) return value;
         if constexpr (std::is_same_v<T, std::uint8_t>) {
             return static_cast<std::uint8_t>(255 - value);
@@ -207,7 +207,7 @@ void auto_contrast(image_view<SourceT> source, image_view<T> destination) {
             minimum = 0.0f;
             scale = 1.0f;
         }
-        detail::map_pixels<T>(plane, destination.channel(c), [&](index_t, index_t, index_t, T value) {
+        detail::map_values<T>(plane, destination.channel(c), [&](T value) {
             return detail::clamp_to_pixel<T>((static_cast<float>(value) - minimum) * scale);
         });
     }
@@ -244,7 +244,7 @@ void equalize(image_view<SourceT> source, image_view<T> destination) {
             table[level] = static_cast<int>(std::min<std::int64_t>((below + step / 2) / step, 255));
             below += histogram[level];
         }
-        detail::map_pixels<T>(plane, destination.channel(c), [&](index_t, index_t, index_t, T value) {
+        detail::map_values<T>(plane, destination.channel(c), [&](T value) {
             return detail::from_level<T>(table[static_cast<std::size_t>(detail::to_level(value))]);
         });
     }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
@@ -130,12 +131,32 @@ T from_level(int level) noexcept {
     }
 }
 
-/// Writes fn(c, y, x, source value) into every destination pixel, channel by channel.
+/// Writes fn(c, y, x, source value) into every destination pixel, in the memory order of
+/// interleaved sources (pixel by pixel) or planar ones (plane by plane); fn must not care which.
 template <class T, class Fn>
 void map_pixels(image_view<const T> source, image_view<T> destination, Fn&& fn) {
-    for (index_t c = 0; c < source.channels(); ++c)
+    const index_t channels = source.channels();
+    if (source.has_hwc_rows()) {
+        for (index_t y = 0; y < source.height(); ++y)
+            for (index_t x = 0; x < source.width(); ++x)
+                for (index_t c = 0; c < channels; ++c) destination(c, y, x) = fn(c, y, x, source(c, y, x));
+        return;
+    }
+    for (index_t c = 0; c < channels; ++c)
         for (index_t y = 0; y < source.height(); ++y)
             for (index_t x = 0; x < source.width(); ++x) destination(c, y, x) = fn(c, y, x, source(c, y, x));
+}
+
+/// Writes fn(source value) into every destination pixel; uint8 goes through a 256-entry table of fn.
+template <class T, class Fn>
+void map_values(image_view<const T> source, image_view<T> destination, Fn&& fn) {
+    if constexpr (std::is_same_v<T, std::uint8_t>) {
+        std::array<std::uint8_t, 256> table{};
+        for (std::size_t level = 0; level < table.size(); ++level) table[level] = fn(static_cast<std::uint8_t>(level));
+        map_pixels<T>(source, destination, [&](index_t, index_t, index_t, std::uint8_t value) { return table[value]; });
+    } else {
+        map_pixels<T>(source, destination, [&](index_t, index_t, index_t, T value) { return fn(value); });
+    }
 }
 
 }  // namespace resizemix::detail
