@@ -147,15 +147,36 @@ void map_pixels(image_view<const T> source, image_view<T> destination, Fn&& fn) 
             for (index_t x = 0; x < source.width(); ++x) destination(c, y, x) = fn(c, y, x, source(c, y, x));
 }
 
-/// Writes fn(source value) into every destination pixel; uint8 goes through a 256-entry table of fn.
+/// Writes fn(source value) into every destination pixel, row by row where both views have
+/// contiguous rows; uint8 goes through a 256-entry table of fn.
 template <class T, class Fn>
 void map_values(image_view<const T> source, image_view<T> destination, Fn&& fn) {
+    const auto run = [&](auto&& value_of) {
+        const index_t width = source.width();
+        if (source.has_hwc_rows() && destination.has_hwc_rows()) {
+            const index_t row = width * source.channels();
+            for (index_t y = 0; y < source.height(); ++y) {
+                const T* in = &source(0, y, 0);
+                T* out = &destination(0, y, 0);
+                for (index_t k = 0; k < row; ++k) out[k] = value_of(in[k]);
+            }
+        } else if (source.has_chw_rows() && destination.has_chw_rows()) {
+            for (index_t c = 0; c < source.channels(); ++c)
+                for (index_t y = 0; y < source.height(); ++y) {
+                    const T* in = &source(c, y, 0);
+                    T* out = &destination(c, y, 0);
+                    for (index_t x = 0; x < width; ++x) out[x] = value_of(in[x]);
+                }
+        } else {
+            map_pixels<T>(source, destination, [&](index_t, index_t, index_t, T value) { return value_of(value); });
+        }
+    };
     if constexpr (std::is_same_v<T, std::uint8_t>) {
         std::array<std::uint8_t, 256> table{};
         for (std::size_t level = 0; level < table.size(); ++level) table[level] = fn(static_cast<std::uint8_t>(level));
-        map_pixels<T>(source, destination, [&](index_t, index_t, index_t, std::uint8_t value) { return table[value]; });
+        run([&](std::uint8_t value) { return table[value]; });
     } else {
-        map_pixels<T>(source, destination, [&](index_t, index_t, index_t, T value) { return fn(value); });
+        run(fn);
     }
 }
 
