@@ -9,6 +9,7 @@
 
 #include <resizemix/augment/pipeline.hpp>
 #include <resizemix/batch.hpp>
+#include <resizemix/compose.hpp>
 #include <resizemix/mixers/cutmix.hpp>
 #include <resizemix/mixers/mixup.hpp>
 #include <resizemix/mixers/resizemix.hpp>
@@ -125,7 +126,7 @@ TEMPLATE_TEST_CASE("pipelines in mix_batch: in place, out of place and 1/2/4 thr
     // Sample i's record is the pipeline's plan on its own stream.
     const auto partners = partners_for(options, count);
     for (index_t i = 0; i < count; ++i) {
-        rng random = rng::for_sample(options.seed, options.epoch, static_cast<std::uint64_t>(i));
+        rng random = sample_stream(options, i);
         const auto batch = batch_view<const TestType>(view_of(pixels));
         const mix_info alone = mixer.plan(batch[partners[i]], batch[i], random, no_saliency{});
         CHECK(reference_result.samples[i].info.augmentations == alone.augmentations);

@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "../batch.hpp"
-#include "../compose.hpp"
+#include "../mixer.hpp"
 #include "../error.hpp"
 #include "../random.hpp"
 #include "../view.hpp"

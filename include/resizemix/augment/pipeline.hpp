@@ -2,8 +2,8 @@
 //
 // augment_after(mixer, augmenter) mixes, then augments the mixed image (Table 7's "After", the
 // paper's ResizeMix+); augment_before(mixer, augmenter) augments source and target each on its own,
-// then mixes them ("Before"). Both follow the plan/render protocol, so mix_batch, one_of and
-// any_mixer take them as they are. The whole output changes, so info.box is the whole image;
+// then mixes them ("Before"). Both follow the plan/render protocol of mixer.hpp, so mix_batch,
+// one_of and any_mixer take them as they are. The whole output changes, so info.box is the whole image;
 // info.paste_box keeps the inner mixer's box and info.augmentations the operations that ran.
 #pragma once
 
@@ -13,10 +13,10 @@
 #include <utility>
 #include <vector>
 
-#include "../compose.hpp"
 #include "../error.hpp"
 #include "../image.hpp"
 #include "../mix_info.hpp"
+#include "../mixer.hpp"
 #include "../random.hpp"
 #include "../saliency_map.hpp"
 #include "../view.hpp"
@@ -55,8 +55,8 @@ public:
     augmented_mixer(Mixer inner, Augmenter augmentation) : mixer_(std::move(inner)), augmenter_(std::move(augmentation)) {}
 
     void validate() const {
-        detail::validate_if_possible(mixer_);
-        detail::validate_if_possible(augmenter_);
+        validate_mixer(mixer_);
+        validate_mixer(augmenter_);
     }
 
     template <class SourceT, class TargetT, saliency_provider Provider>
@@ -111,7 +111,7 @@ public:
     template <class SourceT, class TargetT, class T, saliency_provider Provider = no_saliency>
     mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out, rng& random,
                         Provider&& saliency = {}) const {
-        return detail::run_mixer(*this, source, target, out, random, saliency);
+        return run_mixer(*this, source, target, out, random, saliency);
     }
 
 private:
