@@ -14,8 +14,9 @@ cd "$(dirname "$0")/.."
 section() { printf '\n==== %s ====\n' "$*"; }
 
 section "dependencies"
-# OpenCV and libtorch so the interop tests run; Fashion-MNIST for the training smoke test.
-scripts/install-deps.sh libopencv-dev libtorch-dev dataset-fashion-mnist
+# OpenCV and libtorch so the interop tests run; Fashion-MNIST for the training smoke test;
+# torchvision (with numpy and PIL) for the RandAugment comparison, augment.torchvision.
+scripts/install-deps.sh libopencv-dev libtorch-dev dataset-fashion-mnist python3-torchvision python3-numpy python3-pil
 
 if [[ -z "${BUILD_DIR:-}" ]]; then
     BUILD_DIR=build

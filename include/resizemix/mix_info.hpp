@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <ostream>
 #include <string_view>
+#include <vector>
 
+#include "augment/augment_op.hpp"
 #include "geometry.hpp"
 
 namespace resizemix {
@@ -25,6 +27,10 @@ struct mix_info {
     std::string_view method = "none";  ///< which mixer ran: "resizemix", "cutmix", "mixup" or "none"
     int choice = -1;                  ///< for one_of: index of the (outermost) branch that ran; -1 otherwise
     std::uint64_t branch_path = 0;    ///< for nested one_of: the branch taken at each level, one byte per level
+    /// Augmentation pipelines (augment/pipeline.hpp): the operations that ran, in order, each with the
+    /// image it ran on; `box` is then the whole image and `paste_box` the inner mixer's box.
+    std::vector<applied_op> augmentations{};
+    resizemix::box paste_box{};  ///< augmentation pipelines: where the inner mixer put the source pixels
 };
 
 inline std::ostream& operator<<(std::ostream& os, const mix_info& info) {

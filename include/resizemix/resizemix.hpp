@@ -7,6 +7,7 @@
 // saliency variants) and Mixup come with it, with soft labels and Grad-CAM.
 #pragma once
 
+#include "augment/augment.hpp"
 #include "batch.hpp"
 #include "compose.hpp"
 #include "error.hpp"

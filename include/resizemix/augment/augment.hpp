@@ -1,0 +1,12 @@
+// resizemix/augment/augment.hpp: everything for augmentation beyond mixing, in one include.
+//
+// The RandAugment operations and policy (torchvision 0.14's semantics), the pipelines that put
+// augmentation before or after a mix, and batch augmentation (ResizeMix+ needs all three).
+#pragma once
+
+#include "augment_op.hpp"
+#include "batch_augmentation.hpp"
+#include "color.hpp"
+#include "geometric.hpp"
+#include "pipeline.hpp"
+#include "rand_augment.hpp"
