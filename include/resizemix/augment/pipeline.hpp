@@ -108,10 +108,9 @@ public:
         }
     }
 
-    template <class SourceT, class TargetT, class T, saliency_provider Provider = no_saliency>
-    mix_info operator()(image_view<SourceT> source, image_view<TargetT> target, image_view<T> out, rng& random,
-                        Provider&& saliency = {}) const {
-        return run_mixer(*this, source, target, out, random, saliency);
+    template <class Source, class Target, class Out, saliency_provider Provider = no_saliency>
+    mix_info operator()(Source&& source, Target&& target, Out&& out, rng& random, Provider&& saliency = {}) const {
+        return run_mixer(*this, as_view(source), as_view(target), as_view(out), random, saliency);
     }
 
 private:
