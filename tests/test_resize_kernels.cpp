@@ -296,7 +296,6 @@ struct owned_batch {
 
 /// ResizeMix without the in-place capability declared: mix_batch must buffer its every patch.
 struct opaque_mixer {
-    static constexpr const char* name = "opaque";
     resize_mix inner;
     template <class S, class T, class P>
     mix_info plan(image_view<S> source, image_view<T> target, rng& random, P&& saliency) const {
