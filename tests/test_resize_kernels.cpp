@@ -223,6 +223,26 @@ TEMPLATE_TEST_CASE("bilinear: every kernel path this CPU runs gives the portable
     }
 }
 
+TEST_CASE("the thread's bilinear workspace lets go of a huge image's rows once calls are small again",
+          "[resize][kernels]") {
+    // A 1 x 1 x 300000 float row needs several times workspace_keep_bytes of staging and taps.
+    std::vector<float> wide(300000, 1.0f);
+    std::vector<float> wide_out(200000);
+    detail::resize_bilinear<float>(from_chw(wide.data(), 1, 1, 300000), from_chw(wide_out.data(), 1, 1, 200000));
+    const std::size_t huge = detail::thread_workspace().capacity_bytes();
+    CHECK(huge > detail::workspace_keep_bytes);
+    std::vector<float> small(3 * 32 * 32, 0.5f);
+    std::vector<float> small_out(3 * 20 * 20);
+    detail::resize_bilinear<float>(from_chw(small.data(), 3, 32, 32), from_chw(small_out.data(), 3, 20, 20));
+    // Every buffer above workspace_keep_bytes went; the ones below it are a small share.
+    CHECK(detail::thread_workspace().capacity_bytes() < huge / 8);
+    CHECK(small_out[0] == 0.5f);
+    // Rows of ordinary sizes are kept: the next call allocates nothing.
+    const std::size_t kept = detail::thread_workspace().capacity_bytes();
+    detail::resize_bilinear<float>(from_chw(small.data(), 3, 32, 32), from_chw(small_out.data(), 3, 20, 20));
+    CHECK(detail::thread_workspace().capacity_bytes() == kept);
+}
+
 TEST_CASE("RESIZEMIX_ISA names a kernel path; the chosen one runs on this CPU", "[resize][kernels][isa]") {
     CHECK(detail::cpu_supports(detail::isa::portable));
     CHECK(detail::cpu_supports(detail::active_isa()));

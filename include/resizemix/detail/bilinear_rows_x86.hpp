@@ -14,6 +14,8 @@
 // Not for direct inclusion: use <resizemix/resize.hpp>.
 #pragma once
 
+#include <algorithm>
+
 #include "bilinear_rows.hpp"
 #include "cpu_isa.hpp"
 
@@ -156,60 +158,76 @@ RESIZEMIX_TARGET_AVX2 inline __m256i load_four_pixels(const std::uint8_t* row, c
                                    load_8_8(row + first[x + 2], row + first[x + 3]), 1);
 }
 
-/// The horizontal blend of the elements the vector loop left, straight from the row.
-RESIZEMIX_TARGET_AVX2 inline void horizontal_u8_tail(const std::uint8_t* row, index_t channels, index_t from,
-                                                     index_t out_width, const u8_row_taps& taps, std::uint16_t* out) {
-    for (index_t x = from; x < out_width; ++x)
-        for (index_t c = 0; c < channels; ++c)
-            out[x * channels + c] = horizontal_u8_element(row[taps.first[x] + c], row[taps.second[x] + c],
-                                                          taps.share[x * channels + c]);
+/// Both taps of pixels x .. x + count - 1 (count <= 4) copied into 8-byte chunks
+/// laid out as load_four_pixels reads them from the row: for the last pixels of
+/// a row, whose 8-byte loads would leave it or whose taps are not neighbours.
+template <int Channels>
+RESIZEMIX_TARGET_AVX2 inline __m256i gather_four_pixels(const std::uint8_t* row, const u8_row_taps& taps, index_t x,
+                                                        index_t count) {
+    alignas(32) std::uint8_t chunks[32] = {};
+    for (index_t k = 0; k < count; ++k) {
+        std::memcpy(chunks + 8 * k, row + taps.first[x + k], Channels);
+        std::memcpy(chunks + 8 * k + Channels, row + taps.second[x + k], Channels);
+    }
+    return _mm256_load_si256(reinterpret_cast<const __m256i*>(chunks));
 }
 
 /// Three channels, four pixels a step: the 8 bytes of each pixel hold both of its
 /// taps; one shuffle per tap moves them into the high bytes of 16-bit lanes
 /// ([x, x+1, -, -] per 128-bit lane), the blend runs, and a dword permutation
-/// packs the twelve results together. The store writes four spare lanes past
-/// them, rewritten by the next step (rows have row_capacity()).
-RESIZEMIX_TARGET_AVX2 inline void horizontal_u8_rgb(const std::uint8_t* row, index_t channels, index_t out_width,
-                                                    const u8_row_taps& taps, std::uint8_t*, std::uint8_t*,
-                                                    std::uint16_t* out) {
+/// packs the twelve results together. Each store writes four spare lanes past
+/// them, rewritten by the next step or left in the row's spare block.
+RESIZEMIX_TARGET_AVX2 inline __m256i blend_rgb(__m256i pixels, const std::uint16_t* share) {
     constexpr char z = -128;  // pshufb: a set high bit writes zero
     const __m256i first_bytes = _mm256_setr_epi8(z, 0, z, 1, z, 2, z, 8, z, 9, z, 10, z, z, z, z,  //
                                                  z, 0, z, 1, z, 2, z, 8, z, 9, z, 10, z, z, z, z);
     const __m256i second_bytes = _mm256_setr_epi8(z, 3, z, 4, z, 5, z, 11, z, 12, z, 13, z, z, z, z,  //
                                                   z, 3, z, 4, z, 5, z, 11, z, 12, z, 13, z, z, z, z);
-    const __m256i pack = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7);
+    const __m256i shares = _mm256_inserti128_si256(
+        _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(share))),
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(share + 6)), 1);
+    const __m256i blended =
+        lerp_q16(_mm256_shuffle_epi8(pixels, first_bytes), _mm256_shuffle_epi8(pixels, second_bytes), shares);
+    return _mm256_permutevar8x32_epi32(blended, _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7));
+}
+
+RESIZEMIX_TARGET_AVX2 inline void horizontal_u8_rgb(const std::uint8_t* row, index_t, index_t out_width,
+                                                    const u8_row_taps& taps, std::uint8_t*, std::uint8_t*,
+                                                    std::uint16_t* out) {
     index_t x = 0;
     for (; x + 4 <= taps.wide_load_end; x += 4) {
-        const __m256i pixels = load_four_pixels(row, taps.first, x);
-        const __m256i share = _mm256_inserti128_si256(
-            _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(taps.share + 3 * x))),
-            _mm_loadu_si128(reinterpret_cast<const __m128i*>(taps.share + 3 * x + 6)), 1);
-        const __m256i blended =
-            lerp_q16(_mm256_shuffle_epi8(pixels, first_bytes), _mm256_shuffle_epi8(pixels, second_bytes), share);
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 3 * x), _mm256_permutevar8x32_epi32(blended, pack));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 3 * x),
+                            blend_rgb(load_four_pixels(row, taps.first, x), taps.share + 3 * x));
     }
-    horizontal_u8_tail(row, channels, x, out_width, taps, out);
+    for (; x < out_width; x += 4) {
+        const __m256i pixels = gather_four_pixels<3>(row, taps, x, std::min<index_t>(4, out_width - x));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 3 * x), blend_rgb(pixels, taps.share + 3 * x));
+    }
 }
 
 /// Four channels, four pixels a step: as for three, with no gaps to pack.
-RESIZEMIX_TARGET_AVX2 inline void horizontal_u8_rgba(const std::uint8_t* row, index_t channels, index_t out_width,
-                                                     const u8_row_taps& taps, std::uint8_t*, std::uint8_t*,
-                                                     std::uint16_t* out) {
+RESIZEMIX_TARGET_AVX2 inline __m256i blend_rgba(__m256i pixels, const std::uint16_t* share) {
     constexpr char z = -128;
     const __m256i first_bytes = _mm256_setr_epi8(z, 0, z, 1, z, 2, z, 3, z, 8, z, 9, z, 10, z, 11,  //
                                                  z, 0, z, 1, z, 2, z, 3, z, 8, z, 9, z, 10, z, 11);
     const __m256i second_bytes = _mm256_setr_epi8(z, 4, z, 5, z, 6, z, 7, z, 12, z, 13, z, 14, z, 15,  //
                                                   z, 4, z, 5, z, 6, z, 7, z, 12, z, 13, z, 14, z, 15);
+    return lerp_q16(_mm256_shuffle_epi8(pixels, first_bytes), _mm256_shuffle_epi8(pixels, second_bytes),
+                    _mm256_loadu_si256(reinterpret_cast<const __m256i*>(share)));
+}
+
+RESIZEMIX_TARGET_AVX2 inline void horizontal_u8_rgba(const std::uint8_t* row, index_t, index_t out_width,
+                                                     const u8_row_taps& taps, std::uint8_t*, std::uint8_t*,
+                                                     std::uint16_t* out) {
     index_t x = 0;
     for (; x + 4 <= taps.wide_load_end; x += 4) {
-        const __m256i pixels = load_four_pixels(row, taps.first, x);
-        const __m256i share = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(taps.share + 4 * x));
-        _mm256_storeu_si256(
-            reinterpret_cast<__m256i*>(out + 4 * x),
-            lerp_q16(_mm256_shuffle_epi8(pixels, first_bytes), _mm256_shuffle_epi8(pixels, second_bytes), share));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 4 * x),
+                            blend_rgba(load_four_pixels(row, taps.first, x), taps.share + 4 * x));
     }
-    horizontal_u8_tail(row, channels, x, out_width, taps, out);
+    for (; x < out_width; x += 4) {
+        const __m256i pixels = gather_four_pixels<4>(row, taps, x, std::min<index_t>(4, out_width - x));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 4 * x), blend_rgba(pixels, taps.share + 4 * x));
+    }
 }
 
 /// One channel: tap pairs gathered with 2-byte loads, then split and blended 16 at a time.
@@ -241,27 +259,37 @@ RESIZEMIX_TARGET_AVX2 inline void horizontal_u8_any(const std::uint8_t* row, ind
     }
 }
 
+/// 32 output bytes from 32 elements of the two rows at j.
+RESIZEMIX_TARGET_AVX2 inline __m256i vertical_u8_block(const std::uint16_t* top, const std::uint16_t* bottom,
+                                                       __m256i weight, index_t j) {
+    const __m256i half = _mm256_set1_epi16(128);
+    const auto* t = reinterpret_cast<const __m256i*>(top + j);
+    const auto* b = reinterpret_cast<const __m256i*>(bottom + j);
+    const __m256i low = lerp_q16(_mm256_loadu_si256(t), _mm256_loadu_si256(b), weight);
+    const __m256i high = lerp_q16(_mm256_loadu_si256(t + 1), _mm256_loadu_si256(b + 1), weight);
+    // packus works within 128-bit lanes: put the four quarters back in order.
+    return _mm256_permute4x64_epi64(_mm256_packus_epi16(_mm256_srli_epi16(_mm256_add_epi16(low, half), 8),
+                                                        _mm256_srli_epi16(_mm256_add_epi16(high, half), 8)),
+                                    _MM_SHUFFLE(3, 1, 2, 0));
+}
+
+/// Whole blocks of 32, then the last 32 bytes of the row once more (overlapping
+/// the previous block with the same values) instead of a partial store.
 RESIZEMIX_TARGET_AVX2 inline void vertical_u8(const std::uint16_t* top, const std::uint16_t* bottom,
                                               std::uint16_t share, std::uint8_t* out, index_t n) {
     const __m256i weight = _mm256_set1_epi16(static_cast<short>(share));
-    const __m256i half = _mm256_set1_epi16(128);
-    for (index_t j = 0; j < n; j += 32) {
-        const auto* t = reinterpret_cast<const __m256i*>(top + j);
-        const auto* b = reinterpret_cast<const __m256i*>(bottom + j);
-        const __m256i low = lerp_q16(_mm256_loadu_si256(t), _mm256_loadu_si256(b), weight);
-        const __m256i high = lerp_q16(_mm256_loadu_si256(t + 1), _mm256_loadu_si256(b + 1), weight);
-        // packus works within 128-bit lanes: put the four quarters back in order.
-        const __m256i bytes = _mm256_permute4x64_epi64(
-            _mm256_packus_epi16(_mm256_srli_epi16(_mm256_add_epi16(low, half), 8),
-                                _mm256_srli_epi16(_mm256_add_epi16(high, half), 8)),
-            _MM_SHUFFLE(3, 1, 2, 0));
-        if (j + 32 <= n) {
-            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + j), bytes);
-        } else {
-            alignas(32) std::uint8_t rest[32];
-            _mm256_store_si256(reinterpret_cast<__m256i*>(rest), bytes);
-            std::memcpy(out + j, rest, static_cast<std::size_t>(n - j));
-        }
+    if (n < 32) {
+        alignas(32) std::uint8_t rest[32];
+        _mm256_store_si256(reinterpret_cast<__m256i*>(rest), vertical_u8_block(top, bottom, weight, 0));
+        std::memcpy(out, rest, static_cast<std::size_t>(n));
+        return;
+    }
+    index_t j = 0;
+    for (; j + 32 <= n; j += 32) {
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + j), vertical_u8_block(top, bottom, weight, j));
+    }
+    if (j < n) {
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + n - 32), vertical_u8_block(top, bottom, weight, n - 32));
     }
 }
 

@@ -48,6 +48,17 @@ struct linear_axis {
 
 RESIZEMIX_NO_CONTRACT_BEGIN
 
+/// A workspace buffer bigger than this and 8x what a call needs is released:
+/// one huge image must not pin its rows' memory on every thread for good.
+inline constexpr std::size_t workspace_keep_bytes = std::size_t{256} << 10;
+
+template <class V>
+void release_if_oversized(std::vector<V>& buffer, std::size_t needed) {
+    if (buffer.capacity() * sizeof(V) > workspace_keep_bytes && buffer.capacity() > 8 * needed) {
+        std::vector<V>().swap(buffer);
+    }
+}
+
 /// Taps for `in` source pixels resampled to `out`, pixel centres aligned:
 /// src = (d + 0.5) * in / out - 0.5, clamped to [0, in - 1]. Not contracted
 /// either: a fused multiply-subtract here would move weights by an ulp.
@@ -55,6 +66,11 @@ template <class T>
 void plan_linear_axis(linear_axis& axis, index_t in, index_t out) {
     RESIZEMIX_NO_CONTRACT
     const auto n = static_cast<std::size_t>(out);
+    release_if_oversized(axis.first, n);
+    release_if_oversized(axis.second, n);
+    release_if_oversized(axis.share_q16, n);
+    release_if_oversized(axis.weight_first, n);
+    release_if_oversized(axis.weight_second, n);
     axis.first.resize(n);
     axis.second.resize(n);
     if constexpr (std::is_same_v<T, std::uint8_t>) {
@@ -99,7 +115,8 @@ void plan_linear_axis(linear_axis& axis, index_t in, index_t out) {
 
 RESIZEMIX_NO_CONTRACT_END
 
-/// Scratch reused across calls on one thread, so a resize allocates nothing once warm.
+/// Scratch reused across calls on one thread, so a resize allocates nothing once
+/// warm; buffers far bigger than a call needs are released (release_if_oversized).
 struct bilinear_workspace {
     linear_axis columns;
     linear_axis rows;
@@ -113,6 +130,19 @@ struct bilinear_workspace {
     std::vector<float> rows_f32;            // two cached horizontal rows (float path)
     std::vector<std::uint8_t> staging_u8;   // gathered source row / unscattered output row
     std::vector<float> staging_f32;
+
+    /// Heap bytes held (capacities), for the tests of the release policy.
+    [[nodiscard]] std::size_t capacity_bytes() const noexcept {
+        auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+        std::size_t total = 0;
+        for (const linear_axis* axis : {&columns, &rows}) {
+            total += bytes(axis->first) + bytes(axis->second) + bytes(axis->share_q16) + bytes(axis->weight_first) +
+                     bytes(axis->weight_second);
+        }
+        return total + bytes(offset_first) + bytes(offset_second) + bytes(share_per_element) + bytes(taps_first) +
+               bytes(taps_second) + bytes(float_pairs) + bytes(rows_u16) + bytes(rows_f32) + bytes(staging_u8) +
+               bytes(staging_f32);
+    }
 };
 
 inline bilinear_workspace& thread_workspace() {
@@ -122,6 +152,7 @@ inline bilinear_workspace& thread_workspace() {
 
 template <class V>
 V* sized(std::vector<V>& buffer, index_t elements) {
+    release_if_oversized(buffer, static_cast<std::size_t>(elements));
     if (buffer.size() < static_cast<std::size_t>(elements)) buffer.resize(static_cast<std::size_t>(elements));
     return buffer.data();
 }
