@@ -158,6 +158,27 @@ inline void gather_u8_pairs(const std::uint8_t* row, index_t out_width, const u8
     }
 }
 
+RESIZEMIX_NO_CONTRACT_BEGIN
+
+/// The float horizontal blend of outputs [from, out_width), element by element:
+/// what the vector kernels leave at the end of a row.
+inline void horizontal_f32_tail(const float* row, index_t from, index_t out_width, const f32_row_taps& taps,
+                                float* out) {
+    RESIZEMIX_NO_CONTRACT
+    for (index_t x = from; x < out_width; ++x) {
+        out[x] = row[taps.first[x]] * taps.weight_first[x] + row[taps.second[x]] * taps.weight_second[x];
+    }
+}
+
+/// The float vertical blend of elements [from, n), element by element.
+inline void vertical_f32_tail(const float* top, const float* bottom, float weight_top, float weight_bottom,
+                              index_t from, index_t n, float* out) {
+    RESIZEMIX_NO_CONTRACT
+    for (index_t j = from; j < n; ++j) out[j] = top[j] * weight_top + bottom[j] * weight_bottom;
+}
+
+RESIZEMIX_NO_CONTRACT_END
+
 // --- portable kernels ----------------------------------------------------------
 // The arithmetic loops run over blocks of `block` elements computed into a
 // local array: a fixed trip count and no possible aliasing, so g++ vectorises

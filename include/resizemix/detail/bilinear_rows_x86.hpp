@@ -107,9 +107,7 @@ RESIZEMIX_TARGET_SSE2 inline void horizontal_f32(const float* row, index_t out_w
         _mm_storeu_ps(out + x, _mm_add_ps(_mm_mul_ps(left, _mm_loadu_ps(taps.weight_first + x)),
                                           _mm_mul_ps(right, _mm_loadu_ps(taps.weight_second + x))));
     }
-    for (; x < out_width; ++x) {
-        out[x] = row[first[x]] * taps.weight_first[x] + row[taps.second[x]] * taps.weight_second[x];
-    }
+    horizontal_f32_tail(row, x, out_width, taps, out);
 }
 
 RESIZEMIX_TARGET_SSE2 inline void vertical_f32(const float* top, const float* bottom, float weight_top,
@@ -121,7 +119,7 @@ RESIZEMIX_TARGET_SSE2 inline void vertical_f32(const float* top, const float* bo
     for (; j + 4 <= n; j += 4) {
         _mm_storeu_ps(out + j, _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(top + j), wt), _mm_mul_ps(_mm_loadu_ps(bottom + j), wb)));
     }
-    for (; j < n; ++j) out[j] = top[j] * weight_top + bottom[j] * weight_bottom;
+    vertical_f32_tail(top, bottom, weight_top, weight_bottom, j, n, out);
 }
 
 RESIZEMIX_NO_CONTRACT_END
@@ -321,9 +319,7 @@ RESIZEMIX_TARGET_AVX2 inline void horizontal_f32(const float* row, index_t out_w
         _mm256_storeu_ps(out + x, _mm256_add_ps(_mm256_mul_ps(left, _mm256_loadu_ps(taps.weight_first + x)),
                                                 _mm256_mul_ps(right, _mm256_loadu_ps(taps.weight_second + x))));
     }
-    for (; x < out_width; ++x) {
-        out[x] = row[first[x]] * taps.weight_first[x] + row[taps.second[x]] * taps.weight_second[x];
-    }
+    horizontal_f32_tail(row, x, out_width, taps, out);
 }
 
 RESIZEMIX_TARGET_AVX2 inline void vertical_f32(const float* top, const float* bottom, float weight_top,
@@ -336,7 +332,7 @@ RESIZEMIX_TARGET_AVX2 inline void vertical_f32(const float* top, const float* bo
         _mm256_storeu_ps(out + j, _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(top + j), wt),
                                                 _mm256_mul_ps(_mm256_loadu_ps(bottom + j), wb)));
     }
-    for (; j < n; ++j) out[j] = top[j] * weight_top + bottom[j] * weight_bottom;
+    vertical_f32_tail(top, bottom, weight_top, weight_bottom, j, n, out);
 }
 
 RESIZEMIX_NO_CONTRACT_END
