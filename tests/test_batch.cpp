@@ -2,9 +2,11 @@
 // in place == out of place, thread counts, equality with mixing sample by
 // sample, soft-label rows, scratch memory, the saliency callback's indices,
 // custom executors, validation before any write, streams per step / rank /
-// sample id, and dense targets (one-hot, soft, multi-hot).
+// sample id, dense targets (one-hot, soft, multi-hot), and a soak of random
+// calls (shapes, layouts, mixers, threads) with the resident memory checked flat.
 #include <algorithm>
 #include <cstdint>
+#include <fstream>
 #include <limits>
 #include <set>
 #include <thread>
@@ -494,4 +496,76 @@ TEST_CASE("mix_batch dense targets are validated before anything is written", "[
     CHECK_THROWS_WITH(mix_batch(resize_mix{}, input.view(), targets, input.view(), options),
                       Contains("targets(1, 2) is nan, not finite"));
     CHECK(input.pixels == before);
+}
+
+namespace {
+
+/// Resident set size in bytes (Linux; 0 elsewhere).
+std::size_t resident_bytes() {
+#if defined(__linux__)
+    std::ifstream statm("/proc/self/statm");
+    std::size_t pages = 0;
+    std::size_t resident = 0;
+    statm >> pages >> resident;
+    return resident * 4096;
+#else
+    return 0;
+#endif
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool sanitized = true;  // quarantines and shadow memory grow the resident set by design
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool sanitized = true;
+#else
+constexpr bool sanitized = false;
+#endif
+#else
+constexpr bool sanitized = false;
+#endif
+
+/// One mix_batch call with random shape, layout, mixer, pairing and thread count, in
+/// place or not; checks it against the same call out of place on one thread.
+template <class T>
+void soak_call(test_support::fixture_random& random, int call) {
+    const bool interleaved = random.between(0, 1) == 1;
+    test_batch<T> input(random.between(1, 12), std::vector<index_t>{1, 3, 4}[static_cast<std::size_t>(random.between(0, 2))],
+                        random.between(1, 40), random.between(1, 40), interleaved,
+                        static_cast<std::uint64_t>(call));
+    batch_options options;
+    options.seed = static_cast<std::uint64_t>(call);
+    options.pairing = random.between(0, 1) == 1 ? pairing::shuffle : pairing::flip;
+    const auto mixer = one_of({{resize_mix{}, 2.0}, {cut_mix{}, 1.0}, {mixup{}, 1.0}});
+    const std::vector<T> reference = mix_out_of_place(mixer, input, options);
+    options.threads = static_cast<unsigned>(random.between(0, 4));
+    const bool in_place = random.between(0, 1) == 1;
+    CAPTURE(call, input.count, input.channels, input.height, input.width, interleaved, options.threads, in_place);
+    REQUIRE((in_place ? mix_in_place(mixer, input, options) : mix_out_of_place(mixer, input, options)) == reference);
+}
+
+}  // namespace
+
+TEST_CASE("soak: many mix_batch calls with random shapes, layouts, mixers and threads; memory stays flat",
+          "[batch][soak]") {
+    test_support::fixture_random random(31337);
+    int call = 0;
+    auto round = [&](int calls) {
+        for (int k = 0; k < calls; ++k, ++call) {
+            if (call % 2 == 0) {
+                soak_call<std::uint8_t>(random, call);
+            } else {
+                soak_call<float>(random, call);
+            }
+        }
+    };
+    round(100);  // warm-up: workspaces, the pool and the allocator reach their working size
+    const std::size_t warm = resident_bytes();
+    round(300);
+    const std::size_t after = resident_bytes();
+    CAPTURE(warm, after);
+    if (!sanitized) CHECK(after <= warm + 4 * 1024 * 1024);
+    // Threads are reused: never more helpers than the most any call asked for (0 = the hardware's).
+    const std::size_t most = std::max<std::size_t>(4, std::thread::hardware_concurrency());
+    CHECK(detail::worker_pool::shared().size() <= most - 1);
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <numeric>
 #include <string>
@@ -181,6 +182,92 @@ TEMPLATE_TEST_CASE("bilinear: direct and staged (generic strided) paths give the
                 }
             }
         }
+    }
+}
+
+TEMPLATE_TEST_CASE("bilinear: every kernel path this CPU runs gives the portable path's bytes", "[resize][kernels][isa]",
+                   std::uint8_t, float) {
+    std::vector<detail::isa> vector_paths;
+    for (const detail::isa path : detail::all_isas)
+        if (path != detail::isa::portable && detail::cpu_supports(path)) vector_paths.push_back(path);
+    CAPTURE(vector_paths.size());
+    test_support::fixture_random sizes(2024);
+    for (int trial = 0; trial < 48; ++trial) {
+        const index_t channels = std::vector<index_t>{1, 2, 3, 3, 4, 5}[static_cast<std::size_t>(trial % 6)];
+        // Small sizes (tails, one-pixel axes) and a few wide rows (many whole vector steps).
+        const index_t limit = trial % 8 == 7 ? 300 : 40;
+        const index_t in_height = sizes.between(1, limit);
+        const index_t in_width = sizes.between(1, limit);
+        const bool upscale = trial % 3 == 2;
+        const index_t out_height = upscale ? sizes.between(1, 2 * limit) : sizes.between(1, in_height);
+        const index_t out_width = upscale ? sizes.between(1, 2 * limit) : sizes.between(1, in_width);
+        const layout from = all_layouts[static_cast<std::size_t>(trial) % std::size(all_layouts)];
+        const layout to = all_layouts[static_cast<std::size_t>(trial / 6 + trial) % std::size(all_layouts)];
+        CAPTURE(trial, channels, in_height, in_width, out_height, out_width, name_of(from), name_of(to));
+
+        laid_out<TestType> source(from, channels, in_height, in_width);
+        fill_noise(source.view, static_cast<std::uint64_t>(500 + trial));
+        laid_out<TestType> expected(to, channels, out_height, out_width);
+        detail::resize_bilinear<TestType>(source.view, expected.view, false, detail::isa::portable);
+        for (const detail::isa path : vector_paths) {
+            for (const bool staged : {false, true}) {
+                CAPTURE(detail::name_of(path), staged);
+                laid_out<TestType> result(to, channels, out_height, out_width);
+                detail::resize_bilinear<TestType>(source.view, result.view, staged, path);
+                CHECK(first_difference<TestType>(result.view, expected.view).empty());
+                // Whole-vector stores never reach past the destination (crop margins stay zero).
+                CHECK(std::memcmp(result.storage.data(), expected.storage.data(),
+                                  result.storage.size() * sizeof(TestType)) == 0);
+            }
+        }
+    }
+}
+
+TEST_CASE("the thread's bilinear workspace lets go of a huge image's rows once calls are small again",
+          "[resize][kernels]") {
+    // A 1 x 1 x 300000 float row needs several times workspace_keep_bytes of staging and taps.
+    std::vector<float> wide(300000, 1.0f);
+    std::vector<float> wide_out(200000);
+    detail::resize_bilinear<float>(from_chw(wide.data(), 1, 1, 300000), from_chw(wide_out.data(), 1, 1, 200000));
+    const std::size_t huge = detail::thread_workspace().capacity_bytes();
+    CHECK(huge > detail::workspace_keep_bytes);
+    std::vector<float> small(3 * 32 * 32, 0.5f);
+    std::vector<float> small_out(3 * 20 * 20);
+    detail::resize_bilinear<float>(from_chw(small.data(), 3, 32, 32), from_chw(small_out.data(), 3, 20, 20));
+    // Every buffer above workspace_keep_bytes went; the ones below it are a small share.
+    CHECK(detail::thread_workspace().capacity_bytes() < huge / 8);
+    CHECK(small_out[0] == 0.5f);
+    // Rows of ordinary sizes are kept: the next call allocates nothing.
+    const std::size_t kept = detail::thread_workspace().capacity_bytes();
+    detail::resize_bilinear<float>(from_chw(small.data(), 3, 32, 32), from_chw(small_out.data(), 3, 20, 20));
+    CHECK(detail::thread_workspace().capacity_bytes() == kept);
+}
+
+TEST_CASE("RESIZEMIX_ISA names a kernel path; the chosen one runs on this CPU", "[resize][kernels][isa]") {
+    CHECK(detail::cpu_supports(detail::isa::portable));
+    CHECK(detail::cpu_supports(detail::active_isa()));
+    CHECK(detail::cpu_supports(detail::best_isa()));
+    for (const detail::isa path : detail::all_isas) CHECK(detail::name_of(path) != std::string("?"));
+#if defined(__x86_64__)
+    CHECK(detail::cpu_supports(detail::isa::sse2));  // the x86-64 baseline
+#endif
+    // Under CI's forced runs (RESIZEMIX_ISA=...) the process really uses the named path.
+    if (const char* forced = std::getenv("RESIZEMIX_ISA"); forced != nullptr && *forced != '\0') {
+        CHECK(detail::name_of(detail::active_isa()) == std::string(forced));
+    } else {
+        CHECK(detail::active_isa() == detail::best_isa());
+    }
+    // An unknown name is an error, not a silent fallback (the process's choice is already made).
+    const std::string saved = std::getenv("RESIZEMIX_ISA") != nullptr ? std::getenv("RESIZEMIX_ISA") : "";
+    ::setenv("RESIZEMIX_ISA", "mmx", 1);
+    CHECK_THROWS_WITH(detail::isa_from_environment(),
+                      "RESIZEMIX_ISA: unknown kernel path mmx (expected portable, sse2 or avx2)");
+    ::setenv("RESIZEMIX_ISA", "portable", 1);
+    CHECK(detail::isa_from_environment() == detail::isa::portable);
+    if (saved.empty()) {
+        ::unsetenv("RESIZEMIX_ISA");
+    } else {
+        ::setenv("RESIZEMIX_ISA", saved.c_str(), 1);
     }
 }
 

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "detail/mixing.hpp"
+#include "detail/worker_pool.hpp"
 #include "labels.hpp"
 #include "mix_info.hpp"
 #include "mixer.hpp"
@@ -161,7 +162,8 @@ inline unsigned thread_count(const batch_options& options, index_t tasks) {
 
 /// Runs first(k) for every k in [0, first_count), then, once all of those have
 /// returned, second(k) for every k in [0, second_count). On our own threads
-/// this is one fork-join (the calling thread works too) with a barrier between
+/// this is one fork-join (the calling thread works too, helpers come from
+/// worker_pool::shared(), kept across calls) with a barrier between
 /// the phases, the threads taking the tasks of each phase one at a time in
 /// order (patches differ up to 64x in size, so fixed shares would leave one
 /// thread waiting); with a user executor it is two executor calls. Rethrows the first exception after
@@ -201,6 +203,11 @@ inline void parallel_phases(const batch_options& options, index_t first_count, c
         phase_end.arrive_and_wait();  // also publishes first_error to every thread
         if (!first_error) run(second_count, second, next_second);
     };
+    // Helpers from the process's pool; fresh threads when it is busy.
+    if (worker_pool::shared().try_run(threads - 1, work)) {
+        if (first_error) std::rethrow_exception(first_error);
+        return;
+    }
     std::vector<std::thread> workers;
     workers.reserve(threads - 1);
     try {

@@ -26,38 +26,11 @@
 #include <vector>
 
 #include "../view.hpp"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "bilinear_rows.hpp"
+#include "bilinear_rows_x86.hpp"
+#include "cpu_isa.hpp"
 
 namespace resizemix::detail {
-
-/// floor(a * b / 2^16): one unsigned 16-bit multiply-high (pmulhuw, vmull + shift).
-constexpr std::uint16_t mul_high(std::uint16_t a, std::uint16_t b) noexcept {
-    return static_cast<std::uint16_t>((static_cast<std::uint32_t>(a) * b) >> 16U);
-}
-
-/// a + (b - a) * w / 2^16 in 16-bit lanes, as a - hi(a w) + hi(b w): never below 0,
-/// never above max(a, b) + 1, exact when w == 0 or a == b.
-constexpr std::uint16_t lerp_q16(std::uint16_t a, std::uint16_t b, std::uint16_t w) noexcept {
-    return static_cast<std::uint16_t>(a - mul_high(a, w) + mul_high(b, w));
-}
-
-// g++ -O3 unrolls a 16-iteration loop completely before its vectoriser runs,
-// and then fails to vectorise some of them; keeping the block loop a loop
-// lets it vectorise at -O2 and -O3 alike. clang needs no such help.
-#if defined(__GNUC__) && !defined(__clang__)
-#define RESIZEMIX_BLOCK_LOOP _Pragma("GCC unroll 1")
-#else
-#define RESIZEMIX_BLOCK_LOOP
-#endif
-
-/// Elements per block of the row kernels (see below); internal rows are padded to whole blocks.
-inline constexpr index_t block = 16;
-
-/// `n` rounded up to whole blocks.
-constexpr index_t padded(index_t n) noexcept { return (n + block - 1) / block * block; }
 
 /// The taps of one axis: output d reads source `first[d]` and `second[d]`
 /// (second = first + 1, or first at the border and for a one-pixel axis).
@@ -73,11 +46,31 @@ struct linear_axis {
     index_t adjacent_end = 0;
 };
 
+RESIZEMIX_NO_CONTRACT_BEGIN
+
+/// A workspace buffer bigger than this and 8x what a call needs is released:
+/// one huge image must not pin its rows' memory on every thread for good.
+inline constexpr std::size_t workspace_keep_bytes = std::size_t{256} << 10;
+
+template <class V>
+void release_if_oversized(std::vector<V>& buffer, std::size_t needed) {
+    if (buffer.capacity() * sizeof(V) > workspace_keep_bytes && buffer.capacity() > 8 * needed) {
+        std::vector<V>().swap(buffer);
+    }
+}
+
 /// Taps for `in` source pixels resampled to `out`, pixel centres aligned:
-/// src = (d + 0.5) * in / out - 0.5, clamped to [0, in - 1].
+/// src = (d + 0.5) * in / out - 0.5, clamped to [0, in - 1]. Not contracted
+/// either: a fused multiply-subtract here would move weights by an ulp.
 template <class T>
 void plan_linear_axis(linear_axis& axis, index_t in, index_t out) {
+    RESIZEMIX_NO_CONTRACT
     const auto n = static_cast<std::size_t>(out);
+    release_if_oversized(axis.first, n);
+    release_if_oversized(axis.second, n);
+    release_if_oversized(axis.share_q16, n);
+    release_if_oversized(axis.weight_first, n);
+    release_if_oversized(axis.weight_second, n);
     axis.first.resize(n);
     axis.second.resize(n);
     if constexpr (std::is_same_v<T, std::uint8_t>) {
@@ -120,14 +113,16 @@ void plan_linear_axis(linear_axis& axis, index_t in, index_t out) {
     axis.adjacent_end = end;
 }
 
-/// Scratch reused across calls on one thread, so a resize allocates nothing once warm.
+RESIZEMIX_NO_CONTRACT_END
+
+/// Scratch reused across calls on one thread, so a resize allocates nothing once
+/// warm; buffers far bigger than a call needs are released (release_if_oversized).
 struct bilinear_workspace {
     linear_axis columns;
     linear_axis rows;
     std::vector<index_t> offset_first;      // columns.first * channels (element offsets in a row)
     std::vector<index_t> offset_second;
     std::vector<std::uint16_t> share_per_element;  // uint8: columns.share_q16 repeated per channel
-    index_t wide_load_end = 0;              // uint8: outputs [0, wide_load_end) may load 8 bytes at offset_first
     std::vector<std::uint8_t> taps_first;   // uint8 tap gathers (pairs for one channel)
     std::vector<std::uint8_t> taps_second;
     std::vector<float> float_pairs;         // float tap gathers (pairs)
@@ -135,6 +130,19 @@ struct bilinear_workspace {
     std::vector<float> rows_f32;            // two cached horizontal rows (float path)
     std::vector<std::uint8_t> staging_u8;   // gathered source row / unscattered output row
     std::vector<float> staging_f32;
+
+    /// Heap bytes held (capacities), for the tests of the release policy.
+    [[nodiscard]] std::size_t capacity_bytes() const noexcept {
+        auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+        std::size_t total = 0;
+        for (const linear_axis* axis : {&columns, &rows}) {
+            total += bytes(axis->first) + bytes(axis->second) + bytes(axis->share_q16) + bytes(axis->weight_first) +
+                     bytes(axis->weight_second);
+        }
+        return total + bytes(offset_first) + bytes(offset_second) + bytes(share_per_element) + bytes(taps_first) +
+               bytes(taps_second) + bytes(float_pairs) + bytes(rows_u16) + bytes(rows_f32) + bytes(staging_u8) +
+               bytes(staging_f32);
+    }
 };
 
 inline bilinear_workspace& thread_workspace() {
@@ -144,161 +152,23 @@ inline bilinear_workspace& thread_workspace() {
 
 template <class V>
 V* sized(std::vector<V>& buffer, index_t elements) {
+    release_if_oversized(buffer, static_cast<std::size_t>(elements));
     if (buffer.size() < static_cast<std::size_t>(elements)) buffer.resize(static_cast<std::size_t>(elements));
     return buffer.data();
 }
 
-// --- row kernels -------------------------------------------------------------------
-// The arithmetic loops run over blocks of `block` elements computed into a
-// local array: a fixed trip count and no possible aliasing, so g++ vectorises
-// them even at -O2 (whose cost model refuses loops that need an epilogue or a
-// run-time alias check) and clang at any level. Internal rows are padded to
-// whole blocks; for rows written into the image the last block is computed
-// whole and only its first elements are stored.
-
-/// Horizontal pass, uint8, `Channels` interleaved channels (0: any count, given
-/// at run time). Gathers both taps of every output element into two contiguous
-/// byte rows (scalar loads; one 8-byte load covers both taps of a pixel where
-/// they are adjacent), then blends them block by block. `out` holds padded(n).
-template <int Channels>
-void horizontal_u8(const std::uint8_t* row, index_t channels, index_t out_width,
-                   const bilinear_workspace& w, std::uint8_t* taps_first, std::uint8_t* taps_second,
-                   std::uint16_t* out) {
-    const index_t* first = w.offset_first.data();
-    const index_t* second = w.offset_second.data();
-    const std::uint16_t* share = w.share_per_element.data();
-    index_t x = 0;
-    constexpr bool little = std::endian::native == std::endian::little;
-    if constexpr (Channels == 1) {
-        // Pairs of adjacent bytes: one 2-byte load per output.
-        for (; x < w.columns.adjacent_end; ++x) std::memcpy(taps_first + 2 * x, row + first[x], 2);
-        for (; x < out_width; ++x) {
-            taps_first[2 * x] = row[first[x]];
-            taps_first[2 * x + 1] = row[second[x]];
-        }
-        for (index_t j = 0; j < out_width; j += block) {
-            std::uint16_t result[block];
-            RESIZEMIX_BLOCK_LOOP
-            for (index_t k = 0; k < block; ++k) {
-                result[k] = lerp_q16(static_cast<std::uint16_t>(taps_first[2 * (j + k)] << 8U),
-                                     static_cast<std::uint16_t>(taps_first[2 * (j + k) + 1] << 8U), share[j + k]);
-            }
-            std::memcpy(out + j, result, sizeof result);
-        }
-        return;
-    } else if constexpr ((Channels == 3 || Channels == 4) && little) {
-        // One 8-byte load holds both taps (3 + 3 or 4 + 4 bytes) while it stays inside the row.
-        // For 3 channels each 4-byte store writes one byte too many, overwritten by the next pixel.
-        auto gather = [&](index_t at) {
-            std::uint64_t both = 0;
-            std::memcpy(&both, row + first[at], 8);
-            const auto low = static_cast<std::uint32_t>(both);
-            const auto high = static_cast<std::uint32_t>(both >> (8U * Channels));
-            std::memcpy(taps_first + Channels * at, &low, 4);
-            std::memcpy(taps_second + Channels * at, &high, 4);
-        };
-        const index_t wide_end = w.wide_load_end;
-        for (; x + 2 <= wide_end; x += 2) {
-            gather(x);
-            gather(x + 1);
-        }
-        for (; x < wide_end; ++x) gather(x);
+/// The row kernels of `path`, which this CPU must support (cpu_supports).
+inline const bilinear_row_kernels& row_kernels(isa path) noexcept {
+#if RESIZEMIX_X86_KERNELS
+    switch (path) {
+        case isa::sse2: return sse2::kernels;
+        case isa::avx2: return avx2::kernels;
+        case isa::portable: break;
     }
-    // The rest (the border, or every pixel for other channel counts); a constant size when known.
-    const auto pixel_bytes = static_cast<std::size_t>(Channels > 0 ? Channels : channels);
-    for (; x < out_width; ++x) {
-        std::memcpy(taps_first + channels * x, row + first[x], pixel_bytes);
-        std::memcpy(taps_second + channels * x, row + second[x], pixel_bytes);
-    }
-    const index_t n = out_width * channels;
-    for (index_t j = 0; j < n; j += block) {
-        std::uint16_t result[block];
-        RESIZEMIX_BLOCK_LOOP
-        for (index_t k = 0; k < block; ++k) {
-            result[k] = lerp_q16(static_cast<std::uint16_t>(taps_first[j + k] << 8U),
-                                 static_cast<std::uint16_t>(taps_second[j + k] << 8U), share[j + k]);
-        }
-        std::memcpy(out + j, result, sizeof result);
-    }
-}
-
-/// The uint8 vertical blend of one element, rounded to a byte.
-constexpr std::uint8_t vertical_u8_element(std::uint16_t top, std::uint16_t bottom, std::uint16_t share) noexcept {
-    return static_cast<std::uint8_t>(static_cast<std::uint16_t>(lerp_q16(top, bottom, share) + 128U) >> 8U);
-}
-
-/// Vertical pass, uint8: blends two horizontal rows (padded to whole blocks)
-/// and rounds to bytes; the last block is computed whole and stored in part.
-inline void vertical_u8(const std::uint16_t* top, const std::uint16_t* bottom, std::uint16_t share, std::uint8_t* out,
-                        index_t n) {
-    for (index_t j = 0; j < n; j += block) {
-        std::uint8_t result[block];
-        RESIZEMIX_BLOCK_LOOP
-        for (index_t k = 0; k < block; ++k) result[k] = vertical_u8_element(top[j + k], bottom[j + k], share);
-        if (j + block <= n) {
-            std::memcpy(out + j, result, sizeof result);
-        } else {
-            std::memcpy(out + j, result, static_cast<std::size_t>(n - j));
-        }
-    }
-}
-
-/// Horizontal pass, float, one channel. With SSE2 (every x86-64), four outputs
-/// at a time: four 8-byte loads of adjacent tap pairs, two shuffles to split
-/// them, two multiplies and an add. Elsewhere, and at the borders, the same
-/// expression element by element (tap pairs gathered first, then blended
-/// block by block). `out` holds padded(out_width).
-inline void horizontal_f32(const float* row, index_t out_width, const bilinear_workspace& w, float* pairs, float* out) {
-    const index_t* first = w.columns.first.data();
-    const index_t* second = w.columns.second.data();
-    const float* weight_first = w.columns.weight_first.data();
-    const float* weight_second = w.columns.weight_second.data();
-#if defined(__SSE2__)
-    (void)pairs;
-    index_t x = 0;
-    for (; x + 4 <= w.columns.adjacent_end; x += 4) {
-        // movlps / movhps: unaligned 8-byte loads through may_alias types.
-        const __m128 ab = _mm_loadh_pi(_mm_loadl_pi(_mm_setzero_ps(), reinterpret_cast<const __m64*>(row + first[x])),
-                                       reinterpret_cast<const __m64*>(row + first[x + 1]));
-        const __m128 cd = _mm_loadh_pi(_mm_loadl_pi(_mm_setzero_ps(), reinterpret_cast<const __m64*>(row + first[x + 2])),
-                                       reinterpret_cast<const __m64*>(row + first[x + 3]));
-        const __m128 left = _mm_shuffle_ps(ab, cd, _MM_SHUFFLE(2, 0, 2, 0));
-        const __m128 right = _mm_shuffle_ps(ab, cd, _MM_SHUFFLE(3, 1, 3, 1));
-        _mm_storeu_ps(out + x, _mm_add_ps(_mm_mul_ps(left, _mm_loadu_ps(weight_first + x)),
-                                          _mm_mul_ps(right, _mm_loadu_ps(weight_second + x))));
-    }
-    for (; x < out_width; ++x) out[x] = row[first[x]] * weight_first[x] + row[second[x]] * weight_second[x];
 #else
-    index_t x = 0;
-    for (; x < w.columns.adjacent_end; ++x) std::memcpy(pairs + 2 * x, row + first[x], 2 * sizeof(float));
-    for (; x < out_width; ++x) {
-        pairs[2 * x] = row[first[x]];
-        pairs[2 * x + 1] = row[second[x]];
-    }
-    for (index_t j = 0; j < out_width; j += block) {
-        float result[block];
-        RESIZEMIX_BLOCK_LOOP
-        for (index_t k = 0; k < block; ++k) {
-            result[k] = pairs[2 * (j + k)] * weight_first[j + k] + pairs[2 * (j + k) + 1] * weight_second[j + k];
-        }
-        std::memcpy(out + j, result, sizeof result);
-    }
+    (void)path;
 #endif
-}
-
-/// Vertical pass, float: out = top * weight_top + bottom * weight_bottom, rows padded as for uint8.
-inline void vertical_f32(const float* top, const float* bottom, float weight_top, float weight_bottom, float* out,
-                         index_t n) {
-    for (index_t j = 0; j < n; j += block) {
-        float result[block];
-        RESIZEMIX_BLOCK_LOOP
-        for (index_t k = 0; k < block; ++k) result[k] = top[j + k] * weight_top + bottom[j + k] * weight_bottom;
-        if (j + block <= n) {
-            std::memcpy(out + j, result, sizeof result);
-        } else {
-            std::memcpy(out + j, result, static_cast<std::size_t>(n - j) * sizeof(float));
-        }
-    }
+    return portable::kernels;
 }
 
 // --- the driver -------------------------------------------------------------------
@@ -337,8 +207,11 @@ enum class row_access {
 /// Bilinear resize of `source` into `destination` (no overlap). With
 /// `force_staged`, every row goes through the staging buffers (the generic
 /// strided path, which the tests compare with the direct one byte for byte).
+/// `path` picks the row kernels (the tests run every one this CPU has).
 template <class T>
-void resize_bilinear(image_view<const T> source, image_view<T> destination, bool force_staged = false) {
+void resize_bilinear(image_view<const T> source, image_view<T> destination, bool force_staged = false,
+                     isa path = active_isa()) {
+    const bilinear_row_kernels& kernels = row_kernels(path);
     bilinear_workspace& w = thread_workspace();
     const index_t channels = source.channels();
     const index_t in_width = source.width();
@@ -361,18 +234,19 @@ void resize_bilinear(image_view<const T> source, image_view<T> destination, bool
 
         index_t* first = sized(w.offset_first, out_width);
         index_t* second = sized(w.offset_second, out_width);
-        std::uint16_t* share = sized(w.share_per_element, padded(out_elements));
+        std::uint16_t* share = sized(w.share_per_element, row_capacity(out_elements));
         for (index_t x = 0; x < out_width; ++x) {
             first[x] = w.columns.first[static_cast<std::size_t>(x)] * group;
             second[x] = w.columns.second[static_cast<std::size_t>(x)] * group;
             for (index_t c = 0; c < group; ++c) share[x * group + c] = w.columns.share_q16[static_cast<std::size_t>(x)];
         }
-        w.wide_load_end = w.columns.adjacent_end;
-        while (w.wide_load_end > 0 && first[w.wide_load_end - 1] + 8 > row_elements) --w.wide_load_end;
+        index_t wide_load_end = w.columns.adjacent_end;
+        while (wide_load_end > 0 && first[wide_load_end - 1] + 8 > row_elements) --wide_load_end;
+        const u8_row_taps taps{first, second, share, w.columns.adjacent_end, wide_load_end};
         // Pairs need 2 bytes per output; all rows are read in whole blocks.
-        std::uint8_t* taps_first = sized(w.taps_first, 2 * padded(out_elements) + 8);
-        std::uint8_t* taps_second = sized(w.taps_second, padded(out_elements) + 8);
-        std::uint16_t* cache_storage = sized(w.rows_u16, 2 * padded(out_elements));
+        std::uint8_t* taps_first = sized(w.taps_first, 2 * row_capacity(out_elements));
+        std::uint8_t* taps_second = sized(w.taps_second, row_capacity(out_elements));
+        std::uint16_t* cache_storage = sized(w.rows_u16, 2 * row_capacity(out_elements));
         std::uint8_t* staging = sized(w.staging_u8, std::max(row_elements, out_elements));
         std::uint8_t* out_staging = staging;  // reused: a source row is consumed before the output row is written
         if (read == row_access::staged && write == row_access::staged) {
@@ -380,15 +254,12 @@ void resize_bilinear(image_view<const T> source, image_view<T> destination, bool
             out_staging = staging + row_elements;
         }
 
+        const auto horizontal_kernel = kernels.horizontal_u8[horizontal_u8_slot(group)];
         auto horizontal = [&](const std::uint8_t* row, std::uint16_t* out) {
-            switch (group) {
-                case 1: horizontal_u8<1>(row, 1, out_width, w, taps_first, taps_second, out); break;
-                case 3: horizontal_u8<3>(row, 3, out_width, w, taps_first, taps_second, out); break;
-                case 4: horizontal_u8<4>(row, 4, out_width, w, taps_first, taps_second, out); break;
-                default: horizontal_u8<0>(row, group, out_width, w, taps_first, taps_second, out); break;
-            }
+            horizontal_kernel(row, group, out_width, taps, taps_first, taps_second, out);
         };
-        row_cache<std::uint16_t> cache(cache_storage, padded(out_elements));
+        const auto vertical_u8 = kernels.vertical_u8;
+        row_cache<std::uint16_t> cache(cache_storage, row_capacity(out_elements));
         for (index_t c0 = 0; c0 < channels; c0 += group) {
             cache.clear();
             auto fill = [&](index_t y, std::uint16_t* out) {
@@ -419,20 +290,24 @@ void resize_bilinear(image_view<const T> source, image_view<T> destination, bool
         // float: always one channel at a time through the planar kernels.
         const auto read = !force_staged && source.has_chw_rows() ? row_access::direct : row_access::staged;
         const auto write = !force_staged && destination.has_chw_rows() ? row_access::direct : row_access::staged;
-        float* pairs = sized(w.float_pairs, 2 * padded(out_width));
-        float* cache_storage = sized(w.rows_f32, 2 * padded(out_width));
+        float* pairs = sized(w.float_pairs, 2 * row_capacity(out_width));
+        float* cache_storage = sized(w.rows_f32, 2 * row_capacity(out_width));
         float* staging = sized(w.staging_f32, in_width + out_width);
         float* out_staging = staging + in_width;
-        row_cache<float> cache(cache_storage, padded(out_width));
+        row_cache<float> cache(cache_storage, row_capacity(out_width));
+        const f32_row_taps taps{w.columns.first.data(), w.columns.second.data(), w.columns.weight_first.data(),
+                                w.columns.weight_second.data(), w.columns.adjacent_end};
+        const auto horizontal_f32 = kernels.horizontal_f32;
+        const auto vertical_f32 = kernels.vertical_f32;
         for (index_t c = 0; c < channels; ++c) {
             cache.clear();
             auto fill = [&](index_t y, float* out) {
                 if (read == row_access::direct) {
-                    horizontal_f32(&source(c, y, 0), out_width, w, pairs, out);
+                    horizontal_f32(&source(c, y, 0), out_width, taps, pairs, out);
                     return;
                 }
                 for (index_t x = 0; x < in_width; ++x) staging[x] = source(c, y, x);
-                horizontal_f32(staging, out_width, w, pairs, out);
+                horizontal_f32(staging, out_width, taps, pairs, out);
             };
             for (index_t y = 0; y < out_height; ++y) {
                 const auto k = static_cast<std::size_t>(y);
@@ -456,3 +331,6 @@ void resize_bilinear(image_view<const T> source, image_view<T> destination, bool
 }  // namespace resizemix::detail
 
 #undef RESIZEMIX_BLOCK_LOOP
+#undef RESIZEMIX_NO_CONTRACT
+#undef RESIZEMIX_NO_CONTRACT_BEGIN
+#undef RESIZEMIX_NO_CONTRACT_END
