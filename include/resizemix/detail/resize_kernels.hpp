@@ -204,13 +204,11 @@ enum class row_access {
     staged,  ///< gathered / scattered element by element through the strides
 };
 
-/// Bilinear resize of `source` into `destination` (no overlap). With
-/// `force_staged`, every row goes through the staging buffers (the generic
-/// strided path, which the tests compare with the direct one byte for byte).
-/// `path` picks the row kernels (the tests run every one this CPU has).
+/// Bilinear resize of `source` into `destination` (no overlap). Rows that are
+/// contiguous in a view are read or written in place, others go through the
+/// staging buffers. `path` picks the row kernels (the tests run every one this CPU has).
 template <class T>
-void resize_bilinear(image_view<const T> source, image_view<T> destination, bool force_staged = false,
-                     isa path = active_isa()) {
+void resize_bilinear(image_view<const T> source, image_view<T> destination, isa path = active_isa()) {
     const bilinear_row_kernels& kernels = row_kernels(path);
     bilinear_workspace& w = thread_workspace();
     const index_t channels = source.channels();
@@ -222,15 +220,15 @@ void resize_bilinear(image_view<const T> source, image_view<T> destination, bool
 
     if constexpr (std::is_same_v<T, std::uint8_t>) {
         // Interleaved when the source has interleaved rows (or, staged, when the destination does).
-        const bool interleaved =
-            source.has_hwc_rows() || (!source.has_chw_rows() && destination.has_hwc_rows()) || force_staged;
+        const bool interleaved = source.has_hwc_rows() || (!source.has_chw_rows() && destination.has_hwc_rows());
         const index_t group = interleaved ? channels : 1;  // channels per row kernel call
         const index_t row_elements = in_width * group;
         const index_t out_elements = out_width * group;
-        const auto read = !force_staged && (interleaved ? source.has_hwc_rows() : source.has_chw_rows())
-                              ? row_access::direct : row_access::staged;
-        const auto write = !force_staged && (interleaved ? destination.has_hwc_rows() : destination.has_chw_rows())
-                               ? row_access::direct : row_access::staged;
+        const auto read = (interleaved ? source.has_hwc_rows() : source.has_chw_rows()) ? row_access::direct
+                                                                                         : row_access::staged;
+        const auto write = (interleaved ? destination.has_hwc_rows() : destination.has_chw_rows())
+                               ? row_access::direct
+                               : row_access::staged;
 
         index_t* first = sized(w.offset_first, out_width);
         index_t* second = sized(w.offset_second, out_width);
@@ -288,8 +286,8 @@ void resize_bilinear(image_view<const T> source, image_view<T> destination, bool
         }
     } else {
         // float: always one channel at a time through the planar kernels.
-        const auto read = !force_staged && source.has_chw_rows() ? row_access::direct : row_access::staged;
-        const auto write = !force_staged && destination.has_chw_rows() ? row_access::direct : row_access::staged;
+        const auto read = source.has_chw_rows() ? row_access::direct : row_access::staged;
+        const auto write = destination.has_chw_rows() ? row_access::direct : row_access::staged;
         float* pairs = sized(w.float_pairs, 2 * row_capacity(out_width));
         float* cache_storage = sized(w.rows_f32, 2 * row_capacity(out_width));
         float* staging = sized(w.staging_f32, in_width + out_width);
