@@ -20,7 +20,7 @@
 #include <resizemix/resizemix.hpp>
 
 #include "fuzz_support.hpp"
-#include "image_io.hpp"
+#include "io/image_io.hpp"
 
 namespace {
 
@@ -29,8 +29,6 @@ using resizemix::region;
 
 /// Small, so each run is quick and a bomb stands out: 128 x 128 pixels.
 constexpr std::uint64_t fuzz_max_pixels = 128 * 128;
-
-extern "C" void discard(void* context, void*, int size) { *static_cast<std::size_t*>(context) += static_cast<std::size_t>(size); }
 
 void mix_and_encode(byte_reader& in, std::span<const std::uint8_t> source_bytes, std::span<const std::uint8_t> target_bytes) {
     const std::uint8_t choice = in.u8();
@@ -83,13 +81,10 @@ void mix_and_encode(byte_reader& in, std::span<const std::uint8_t> source_bytes,
     RESIZEMIX_FUZZ_CHECK(info.box.empty() || info.box.inside(target.width, target.height));
 
     if (!encode) return;
-    std::size_t written = 0;
-    const int encoded = jpeg_output
-                            ? stbi_write_jpg_to_func(discard, &written, target.width, target.height, target.channels,
-                                                     target.pixels.get(), resizemix_cli::jpeg_quality)
-                            : stbi_write_png_to_func(discard, &written, target.width, target.height, target.channels,
-                                                     target.pixels.get(), target.width * target.channels);
-    RESIZEMIX_FUZZ_CHECK(encoded != 0 && written > 0);
+    const std::vector<std::uint8_t> encoded = resizemix_cli::encode_image(
+        jpeg_output ? resizemix_cli::output_format::jpeg : resizemix_cli::output_format::png, target.pixels.get(),
+        target.width, target.height, target.channels, "fuzz output");
+    RESIZEMIX_FUZZ_CHECK(!encoded.empty());
 }
 
 }  // namespace

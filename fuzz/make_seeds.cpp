@@ -2,7 +2,7 @@
 // and the JPEG fixtures of the hostile-image tests (tests/data/*.jpg).
 //
 // Not part of any build; the outputs are committed. To regenerate, from the repository root:
-//   g++ -std=c++20 -O2 -Itests -I/usr/include/stb fuzz/make_seeds.cpp -lstb -ljpeg -o /tmp/make_seeds && /tmp/make_seeds
+//   g++ -std=c++20 -O2 -Itests/support -I/usr/include/stb fuzz/make_seeds.cpp -lstb -ljpeg -o /tmp/make_seeds && /tmp/make_seeds
 // Seeds are tiny on purpose (thumbnails of the bundled photos, 24 x 16 and
 // smaller), so each fuzz run is fast; the whole corpus stays under 300 KB.
 #include <stb_image.h>

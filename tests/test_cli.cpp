@@ -33,9 +33,6 @@ namespace fs = std::filesystem;
 using namespace cli_support;
 using json = nlohmann::json;
 
-
-
-
 /// A fresh, empty folder per test case, so ctest may run test cases in parallel.
 /// Captured stdout/stderr live in `capture`, outputs in `out`.
 struct scratch {
@@ -59,8 +56,6 @@ struct scratch {
     }
 };
 
-
-
 /// Runs the CLI with `arguments`, capturing stdout and stderr in files.
 run_result run_cli(const scratch& dir, const std::vector<std::string>& arguments) {
     return cli_support::run_cli(dir.capture, arguments);
@@ -71,29 +66,10 @@ std::vector<std::string> mix_arguments(const std::string& method, const std::str
     return {"mix", "--method", method, "--source", source, "--target", target, "--out", out};
 }
 
-
-
-/// Parses a successful run's stdout: exactly one JSON object on one line, nothing on stderr.
-json parse_report(const run_result& result) {
-    INFO("stderr: " << result.err);
-    REQUIRE(result.status == 0);
-    REQUIRE(result.err.empty());
-    REQUIRE(count_lines(result.out) == 1);
-    REQUIRE(result.out.back() == '\n');
-    json report = json::parse(result.out);
-    REQUIRE(report.is_object());
-    return report;
-}
-
 /// The photo with every value inverted: a same-size partner that differs everywhere.
 pixels inverted(pixels image) {
     for (auto& value : image.values) value = static_cast<std::uint8_t>(255 - value);
     return image;
-}
-
-resizemix::box box_of(const json& j) {
-    return {j.at("x").get<resizemix::index_t>(), j.at("y").get<resizemix::index_t>(),
-            j.at("width").get<resizemix::index_t>(), j.at("height").get<resizemix::index_t>()};
 }
 
 /// Counts pixels of `output` that differ from `expected`; reports the first one.
@@ -525,9 +501,9 @@ TEST_CASE("cli: bad labels fail before anything is written", "[cli][errors]") {
     const scratch dir("labels-bad");
     const auto base = mix_without_out("resizemix", data_file("chelsea.png"), data_file("coffee.png"));
     expect_failure(dir, base, "mixed.png", {"--source-label", "5", "--target-label", "0", "--num-classes", "5"}, 1,
-                   "source_class 5");
+                   "--source-label 5 is outside [0, 5)");
     expect_failure(dir, base, "mixed.png", {"--source-label", "0", "--target-label", "-1", "--num-classes", "5"}, 1,
-                   "target_class -1");
+                   "--target-label -1 is outside [0, 5)");
     expect_failure(dir, base, "mixed.png",
                    {"--source-label", "0", "--target-label", "1", "--num-classes", "2", "--label-smoothing", "1"}, 1,
                    "smoothing");

@@ -1,4 +1,4 @@
-// End-to-end tests of `resizemix batch` and `resizemix grid` (examples/cli):
+// End-to-end tests of `resizemix batch` (examples/cli):
 // run the built program on small generated folders and on the bundled photos;
 // check the labels CSV / JSON against each other, against the definitions of
 // lambda and the soft label, and against the written pixels; check that the
@@ -37,53 +37,11 @@ using json = nlohmann::json;
 using namespace cli_support;
 using resizemix::index_t;
 
-
-
-
 /// A fresh folder per test case: `root` holds the input folder, labels and outputs.
-struct scratch {
-    fs::path root;
-    explicit scratch(const std::string& name) : root(fs::path(RESIZEMIX_TMP_DIR) / "cli-batch" / name) {
-        fs::remove_all(root);
-        fs::create_directories(root / "capture");
-    }
-    [[nodiscard]] std::string path(const std::string& name) const { return (root / name).string(); }
-    /// Names directly in `root` (to spot leftover staging folders).
-    [[nodiscard]] std::set<std::string> listing() const {
-        std::set<std::string> names;
-        for (const auto& entry : fs::directory_iterator(root)) names.insert(entry.path().filename().string());
-        return names;
-    }
+struct scratch : scratch_folder {
+    explicit scratch(const std::string& name) : scratch_folder("cli-batch", name) {}
 };
 
-
-
-
-/// Runs the CLI with `arguments`, stdout and stderr captured in files (so stderr is not a terminal).
-run_result run_cli(const scratch& dir, const strings& arguments) { return cli_support::run_cli(dir.root / "capture", arguments); }
-
-
-
-/// A successful run: exit 0, nothing on stderr, one JSON line on stdout.
-json parse_report(const run_result& result) {
-    INFO("stderr: " << result.err);
-    REQUIRE(result.status == 0);
-    REQUIRE(result.err.empty());
-    REQUIRE(count_lines(result.out) == 1);
-    json report = json::parse(result.out);
-    REQUIRE(report.is_object());
-    return report;
-}
-
-/// A failed run: `status`, one "resizemix: error: ..." line containing `part`, nothing on stdout.
-void expect_error(const run_result& result, int status, const std::string& part) {
-    INFO("stderr: " << result.err);
-    CHECK(result.status == status);
-    CHECK(count_lines(result.err) == 1);
-    CHECK(result.err.rfind("resizemix: error: ", 0) == 0);
-    CHECK(result.err.find(part) != std::string::npos);
-    CHECK(result.out.empty());
-}
 
 /// A smooth pattern plus noise, different for every seed, written as PNG.
 void write_pattern(const fs::path& path, int width, int height, int channels, unsigned seed) {
@@ -170,11 +128,6 @@ pixels pasted(pixels target, resizemix::image_view<const std::uint8_t> patch, co
 resizemix::box box_of_row(const csv_table& table, const strings& row) {
     return {std::stol(row[table.column("box_x")]), std::stol(row[table.column("box_y")]),
             std::stol(row[table.column("box_width")]), std::stol(row[table.column("box_height")])};
-}
-
-resizemix::box box_of(const json& j) {
-    return {j.at("x").get<index_t>(), j.at("y").get<index_t>(), j.at("width").get<index_t>(),
-            j.at("height").get<index_t>()};
 }
 
 strings batch_arguments(const scratch& dir, const std::string& output, const strings& methods) {
@@ -528,96 +481,6 @@ TEST_CASE("cli batch: a progress bar on stderr only when it is a terminal", "[cl
     CHECK(shown.find("resizemix batch: writing [") != std::string::npos);
     CHECK(shown.find("3/3") != std::string::npos);
     CHECK(fs::exists(dir.root / "loud" / "labels.csv"));
-}
-
-// --- grid --------------------------------------------------------------------------------------
-
-TEST_CASE("cli grid: a contact sheet of the expected size, with lambda reported for every mixed tile", "[cli][grid]") {
-    const scratch dir("grid");
-    const strings photos{data_file("chelsea.png"), data_file("coffee.png"), data_file("astronaut.png")};
-    const std::string sheet = dir.path("sheet.png");
-    const json report = parse_report(run_cli(dir, strings{"grid", "--images"} + photos + strings{"--out", sheet, "--seed", "1"}));
-
-    // Default: 5 columns (source, target, cutmix, salient-cutmix, resizemix) of 240 x 160 tiles,
-    // 3 rows (cycle), an 8-pixel gap, a 24-pixel title band and a 24-pixel caption band per row.
-    const int width = 8 + 5 * (240 + 8);
-    const int height = 8 + 24 + 3 * (160 + 24 + 8);
-    const pixels image = load(sheet);
-    CHECK(image.width == width);
-    CHECK(image.height == height);
-    CHECK(image.channels == 3);
-    CHECK(report.at("width") == width);
-    CHECK(report.at("height") == height);
-    REQUIRE(report.at("rows").size() == 3);
-    CHECK(report.at("rows").at(2).at("source") == photos[2]);
-    CHECK(report.at("rows").at(2).at("target") == photos[0]);  // the last image into the first
-    for (const json& row : report.at("rows")) {
-        REQUIRE(row.at("tiles").size() == 3);
-        for (const json& tile : row.at("tiles")) {
-            const auto b = box_of(tile.at("box"));
-            CHECK(b.inside(240, 160));
-            CHECK(tile.at("lambda").get<double>() ==
-                  Approx(static_cast<double>(b.area()) / (240.0 * 160.0)).margin(1e-12).epsilon(0));
-        }
-        // Both CutMix columns start from the row's stream, so they draw the same lambda_cut: the
-        // clipped box (sides at most 2 * floor(s / 2)) is never larger than the salient one (round(s)).
-        CHECK(row.at("tiles").at(0).at("box").at("width") <= row.at("tiles").at(1).at("box").at("width"));
-        CHECK(row.at("tiles").at(0).at("box").at("height") <= row.at("tiles").at(1).at("box").at("height"));
-    }
-    // Captions are drawn: dark pixels in the title band and under the first mixed tile, none in the margin.
-    const auto dark_pixels = [&](int left, int top, int w, int h) {
-        int count = 0;
-        for (int y = top; y < top + h; ++y)
-            for (int x = left; x < left + w; ++x)
-                if (image.values[static_cast<std::size_t>((y * image.width + x) * 3)] < 100) ++count;
-        return count;
-    };
-    CHECK(dark_pixels(8 + 2 * 248, 8, 240, 24) > 20);         // "CutMix"
-    CHECK(dark_pixels(8 + 2 * 248, 8 + 24 + 160, 240, 24) > 20);  // "λ=0.243"
-    CHECK(dark_pixels(0, 0, width, 8) == 0);
-
-    // Same seed, same bytes; another seed, another sheet.
-    (void)parse_report(run_cli(dir, strings{"grid", "--images"} + photos + strings{"--out", dir.path("again.png"), "--seed", "1"}));
-    CHECK(read_text(dir.path("again.png")) == read_text(sheet));
-    (void)parse_report(run_cli(dir, strings{"grid", "--images"} + photos + strings{"--out", dir.path("other.png"), "--seed", "2"}));
-    CHECK(read_text(dir.path("other.png")) != read_text(sheet));
-}
-
-TEST_CASE("cli grid: --pairs chain, --columns and --tile-size set the layout", "[cli][grid]") {
-    const scratch dir("grid-layout");
-    const json report = parse_report(run_cli(
-        dir, strings{"grid", "--images", data_file("chelsea.png"), data_file("coffee.png"), "--pairs", "chain",
-                     "--columns", "cutmix,resizemix", "--tile-size", "100", "80", "--out", dir.path("pair.png")}));
-    const pixels image = load(dir.path("pair.png"));
-    CHECK(image.width == 8 + 2 * (100 + 8));
-    CHECK(image.height == 8 + 24 + 1 * (80 + 24 + 8));
-    REQUIRE(report.at("rows").size() == 1);
-    CHECK(report.at("rows").at(0).at("tiles").at(1).at("column") == "resizemix");
-    const double tau = report.at("rows").at(0).at("tiles").at(1).at("tau").get<double>();
-    const auto b = box_of(report.at("rows").at(0).at("tiles").at(1).at("box"));
-    CHECK(b.width == std::lround(tau * 100));
-    CHECK(b.height == std::lround(tau * 80));
-}
-
-TEST_CASE("cli grid: bad input is one line, exit 1 or 2, and the sheet untouched", "[cli][grid][errors]") {
-    const scratch dir("grid-errors");
-    const std::string out = dir.path("sheet.png");
-    const std::string precious = read_text(data_file("coffee.png"));
-    write_text(out, precious);
-    const auto grid = [&](const strings& images, const strings& extra) {
-        return strings{"grid", "--images"} + images + strings{"--out", out} + extra;
-    };
-    const strings two{data_file("chelsea.png"), data_file("coffee.png")};
-    expect_error(run_cli(dir, grid({data_file("chelsea.png")}, {})), 2, "--images");
-    expect_error(run_cli(dir, grid(two, {"--columns", "fmix"})), 2, "fmix");
-    expect_error(run_cli(dir, grid(two, {"--columns", "source,target", "--alpha", "2"})), 2, "--alpha");
-    expect_error(run_cli(dir, grid(two, {"--tile-size", "4", "4"})), 1, "--tile-size");
-    expect_error(run_cli(dir, grid(two, {"--scale-range", "0", "0.5"})), 1, "scale range");
-    const std::string missing = dir.path("missing.png");
-    expect_error(run_cli(dir, grid({data_file("chelsea.png"), missing}, {})), 1, missing);
-    expect_error(run_cli(dir, strings{"grid", "--images"} + two + strings{"--out", dir.path("sheet.bmp")}), 2, "extension");
-    CHECK(read_text(out) == precious);
-    CHECK(dir.listing() == std::set<std::string>{"capture", "sheet.png"});
 }
 
 #endif  // RESIZEMIX_CLI_PATH

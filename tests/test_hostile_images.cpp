@@ -1,4 +1,4 @@
-// Hostile and unusual image files, through the CLI's image_io.hpp and the CLI
+// Hostile and unusual image files, through the CLI's image IO library and the CLI
 // itself: declared sizes that overflow, a tiny PNG declaring 30000 x 30000, a
 // zlib bomb, chunks running past the end of the file, a JPEG Huffman table
 // stb_image 2.27 would overflow, 16-bit / gray + alpha / palette / interlaced
@@ -7,7 +7,7 @@
 // file, before any large allocation: the CLI runs under a 1 GiB address-space
 // limit (or, under AddressSanitizer, with allocations above 256 MiB failing),
 // so a refusal that came only after a big allocation would read differently.
-// PNGs are written byte by byte here (tests/png_craft.hpp); the two JPEGs are
+// PNGs are written byte by byte here (tests/support/png_craft.hpp); the two JPEGs are
 // fixtures in tests/data, written by fuzz/make_seeds.cpp with libjpeg.
 #include <sys/wait.h>
 
@@ -22,7 +22,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "../examples/cli/image_io.hpp"
+#include "io/image_io.hpp"
 #include "png_craft.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
 // Property tests over random shapes, strides and parameters (Catch2 generators;
 // fixed seeds, so every run checks the same cases). Every buffer is guarded:
 // sentinel elements before and after it and in every gap its strides leave
-// (fuzz/fuzz_support.hpp's strided_buffer, shared with the fuzz targets), checked
+// (tests/support/fuzz_support.hpp's strided_buffer, shared with the fuzz targets), checked
 // after each call. Properties: nothing outside the output view is written;
 // outside info.box the output is the target; inside it, the right pixels;
 // lambda is in [0, 1] and equals the pixel share; soft labels sum to 1; the
@@ -19,7 +19,7 @@
 
 #include <resizemix/resizemix.hpp>
 
-#include "../fuzz/fuzz_support.hpp"
+#include "fuzz_support.hpp"
 #include "support.hpp"
 
 namespace {

@@ -23,13 +23,12 @@
 //   of the source label.
 //
 // SALIENCY
-//   No network is involved: the map is computed from the image itself, as the
-//   local contrast of its luminance (Sobel gradient magnitude averaged over
-//   cells of about 1/20 of the tile's shorter side, then over each cell's 3x3
-//   neighbourhood), weighted by a centre prior (a Gaussian whose sigma is a
-//   third of each side), as classic saliency models do. The box is centred on
-//   a cell of the map's maximum, as the paper's Appendix A says, and shifted
-//   inside the image.
+//   No network is involved: the map is resizemix::contrast_saliency of the tile
+//   (the local contrast of its luminance: Sobel gradient magnitude averaged
+//   over cells of about 1/20 of the tile's shorter side, then over each cell's
+//   3x3 neighbourhood, weighted by a centre prior), as `mix --saliency
+//   contrast` computes it. The box is centred on a cell of the map's maximum,
+//   as the paper's Appendix A says, and shifted inside the image.
 //
 // TILES AND RANDOMNESS
 //   Every image is read as RGB (alpha dropped, gray expanded), centre-cropped to
@@ -69,10 +68,13 @@
 
 #include <resizemix/resizemix.hpp>
 
+#include <resizemix/contrast_saliency.hpp>
+
 #include "bitmap_font.hpp"
 #include "cli_common.hpp"
 #include "grid_command.hpp"
-#include "image_io.hpp"
+#include "io/image_io.hpp"
+#include "mixer_options.hpp"
 
 namespace resizemix_cli {
 namespace {
@@ -94,12 +96,18 @@ struct grid_options {
     std::string pairs = "cycle";
     std::vector<std::string> columns{"source", "target", "cutmix", "salient-cutmix", "resizemix"};
     std::pair<index_t, index_t> tile_size{240, 160};
-    std::pair<float, float> scale_range{0.1f, 0.8f};
-    float alpha = 1.0f;
-    std::uint64_t max_pixels = default_max_pixels;
-    CLI::Option* scale_range_option = nullptr;
-    CLI::Option* alpha_option = nullptr;
+    mixer_options mixing;
 };
+
+/// The methods the columns run, as check_options_apply wants them.
+std::vector<std::string> column_methods(const std::vector<std::string>& columns) {
+    std::vector<std::string> methods;
+    for (const std::string& column : columns) {
+        if (column == "cutmix" || column == "salient-cutmix") methods.emplace_back("cutmix");
+        if (column == "resizemix") methods.emplace_back("resizemix");
+    }
+    return methods;
+}
 
 [[nodiscard]] std::string column_title(const std::string& column) {
     if (column == "source") return "source";
@@ -132,62 +140,6 @@ resizemix::image<std::uint8_t> make_tile(const decoded_image& photo, index_t til
     resizemix::resize(whole.subview(crop), tile.view(),
                       shrinking ? resizemix::interpolation::area : resizemix::interpolation::bilinear);
     return tile;
-}
-
-/// Local contrast of the luminance: Sobel gradient magnitude, averaged over
-/// cells, then over each cell's 3x3 neighbourhood of cells, times a centre
-/// prior (objects tend to be photographed near the middle). Higher = more salient.
-resizemix::saliency_map local_contrast(resizemix::image_view<const std::uint8_t> tile) {
-    const index_t width = tile.width();
-    const index_t height = tile.height();
-    std::vector<float> luminance(static_cast<std::size_t>(width * height));
-    for (index_t y = 0; y < height; ++y)
-        for (index_t x = 0; x < width; ++x) {
-            const float r = tile(0, y, x);
-            const float g = tile.channels() > 1 ? tile(1, y, x) : r;
-            const float b = tile.channels() > 2 ? tile(2, y, x) : r;
-            luminance[static_cast<std::size_t>(y * width + x)] = 0.299f * r + 0.587f * g + 0.114f * b;
-        }
-    const auto at = [&](index_t x, index_t y) {
-        x = std::clamp<index_t>(x, 0, width - 1);
-        y = std::clamp<index_t>(y, 0, height - 1);
-        return luminance[static_cast<std::size_t>(y * width + x)];
-    };
-    const index_t cell = std::max<index_t>(1, std::min(width, height) / 20);
-    const index_t map_width = (width + cell - 1) / cell;
-    const index_t map_height = (height + cell - 1) / cell;
-    std::vector<double> sums(static_cast<std::size_t>(map_width * map_height), 0.0);
-    std::vector<double> counts(sums.size(), 0.0);
-    for (index_t y = 0; y < height; ++y)
-        for (index_t x = 0; x < width; ++x) {
-            const float gx = (at(x + 1, y - 1) + 2 * at(x + 1, y) + at(x + 1, y + 1)) -
-                             (at(x - 1, y - 1) + 2 * at(x - 1, y) + at(x - 1, y + 1));
-            const float gy = (at(x - 1, y + 1) + 2 * at(x, y + 1) + at(x + 1, y + 1)) -
-                             (at(x - 1, y - 1) + 2 * at(x, y - 1) + at(x + 1, y - 1));
-            const auto k = static_cast<std::size_t>((y / cell) * map_width + x / cell);
-            sums[k] += std::sqrt(static_cast<double>(gx) * gx + static_cast<double>(gy) * gy);
-            counts[k] += 1.0;
-        }
-    resizemix::saliency_map map(map_height, map_width);
-    for (index_t my = 0; my < map_height; ++my)
-        for (index_t mx = 0; mx < map_width; ++mx) {
-            double total = 0.0;
-            double cells = 0.0;
-            for (index_t dy = -1; dy <= 1; ++dy)
-                for (index_t dx = -1; dx <= 1; ++dx) {
-                    const index_t nx = mx + dx;
-                    const index_t ny = my + dy;
-                    if (nx < 0 || ny < 0 || nx >= map_width || ny >= map_height) continue;
-                    const auto k = static_cast<std::size_t>(ny * map_width + nx);
-                    total += sums[k] / counts[k];
-                    cells += 1.0;
-                }
-            // Centre prior: a Gaussian of sigma = a third of each side, centred on the image.
-            const double dx = ((static_cast<double>(mx) + 0.5) / static_cast<double>(map_width) - 0.5) * 3.0;
-            const double dy = ((static_cast<double>(my) + 0.5) / static_cast<double>(map_height) - 0.5) * 3.0;
-            map(my, mx) = static_cast<float>(total / cells * std::exp(-0.5 * (dx * dx + dy * dy)));
-        }
-    return map;
 }
 
 /// The map stretched over a tile (nearest), scaled so its maximum is white.
@@ -229,18 +181,7 @@ void check_grid_options(const grid_options& options) {
     if (!format_from_extension(options.out)) {
         throw usage_error("--out " + options.out + ": unsupported extension (use .png, .jpg or .jpeg)");
     }
-    if (options.max_pixels == 0) throw usage_error("--max-pixels must be at least 1");
-    const auto uses = [&](std::initializer_list<const char*> names) {
-        return std::any_of(options.columns.begin(), options.columns.end(), [&](const std::string& column) {
-            return std::any_of(names.begin(), names.end(), [&](const char* name) { return column == name; });
-        });
-    };
-    if (options.scale_range_option->count() > 0 && !uses({"resizemix"})) {
-        throw usage_error("--scale-range does not apply: no resizemix column");
-    }
-    if (options.alpha_option->count() > 0 && !uses({"cutmix", "salient-cutmix"})) {
-        throw usage_error("--alpha does not apply: no cutmix or salient-cutmix column");
-    }
+    check_options_apply(options.mixing, column_methods(options.columns), "--columns");
     const auto [tile_width, tile_height] = options.tile_size;
     if (tile_width < min_tile_side || tile_height < min_tile_side || tile_width > max_tile_side ||
         tile_height > max_tile_side) {
@@ -253,14 +194,12 @@ void check_grid_options(const grid_options& options) {
 void run_grid(const grid_options& options) {
     check_grid_options(options);
     const auto format = *format_from_extension(options.out);
-    const resizemix::cut_mix cut_mix{.alpha = options.alpha};
-    const resizemix::cut_mix salient_cut_mix{.alpha = options.alpha,
-                                             .source_region = resizemix::region::salient,
-                                             .paste_region = resizemix::region::corresponding};
-    const resizemix::resize_mix resize_mix{.scale_min = options.scale_range.first,
-                                           .scale_max = options.scale_range.second};
-    cut_mix.validate();
-    resize_mix.validate();
+    mixer_options salient = options.mixing;
+    salient.source_region = "salient";
+    salient.paste_region = "corresponding";
+    const resizemix::any_mixer cut_mix = make_mixer("cutmix", options.mixing);
+    const resizemix::any_mixer salient_cut_mix = make_mixer("cutmix", salient);
+    const resizemix::any_mixer resize_mix = make_mixer("resizemix", options.mixing);
 
     // Plain variables, not a structured binding: clang 14 cannot capture those in lambdas.
     const index_t tile_width = options.tile_size.first;
@@ -270,9 +209,9 @@ void run_grid(const grid_options& options) {
     const auto columns = static_cast<index_t>(options.columns.size());
     const index_t sheet_width = sheet_gap + columns * (tile_width + sheet_gap);
     const index_t sheet_height = sheet_gap + band_height + rows * (tile_height + band_height + sheet_gap);
-    if (static_cast<std::uint64_t>(sheet_width) * static_cast<std::uint64_t>(sheet_height) > options.max_pixels) {
+    if (static_cast<std::uint64_t>(sheet_width) * static_cast<std::uint64_t>(sheet_height) > options.mixing.max_pixels) {
         throw resizemix::error("the sheet would be " + std::to_string(sheet_width) + "x" + std::to_string(sheet_height) +
-                               " pixels, above the limit of " + std::to_string(options.max_pixels) +
+                               " pixels, above the limit of " + std::to_string(options.mixing.max_pixels) +
                                " (use fewer images or columns, a smaller --tile-size, or raise --max-pixels)");
     }
     if (format == output_format::jpeg && (sheet_width > jpeg_max_side || sheet_height > jpeg_max_side)) {
@@ -285,9 +224,9 @@ void run_grid(const grid_options& options) {
     std::vector<resizemix::image<std::uint8_t>> tiles;
     std::vector<resizemix::saliency_map> maps;
     for (const std::string& path : options.images) {
-        const decoded_image photo = load_image(path, "image", 3, options.max_pixels);
+        const decoded_image photo = load_image(path, "image", 3, options.mixing.max_pixels);
         tiles.push_back(make_tile(photo, tile_width, tile_height));
-        maps.push_back(local_contrast(tiles.back().const_view()));
+        maps.push_back(resizemix::contrast_saliency(tiles.back().const_view()));
     }
 
     resizemix::image<std::uint8_t> sheet(3, sheet_height, sheet_width);
@@ -307,7 +246,7 @@ void run_grid(const grid_options& options) {
     report["height"] = sheet_height;
     report["tile_width"] = tile_width;
     report["tile_height"] = tile_height;
-    report["seed"] = options.seed;
+    report["seed"] = options.mixing.seed;
     report["columns"] = options.columns;
     auto& row_reports = report["rows"] = nlohmann::ordered_json::array();
 
@@ -335,7 +274,7 @@ void run_grid(const grid_options& options) {
                 resizemix::copy(map_tile.const_view(), cell);
                 caption = "local contrast";
             } else {
-                resizemix::rng random = resizemix::rng::for_sample(options.seed, 0, static_cast<std::uint64_t>(row));
+                resizemix::rng random = resizemix::rng::for_sample(options.mixing.seed, 0, static_cast<std::uint64_t>(row));
                 resizemix::copy(target, cell);
                 const resizemix::mix_info info =
                     name == "cutmix"           ? cut_mix(source, target, cell, random)
@@ -372,7 +311,6 @@ subcommand add_grid_command(CLI::App& parent) {
         ->expected(2, CLI::detail::expected_max_vector_size)
         ->type_name("FILE");
     grid->add_option("--out", options->out, "The sheet, .png or .jpg/.jpeg")->required()->type_name("FILE");
-    grid->add_option("--seed", options->seed, "Random seed")->check(not_negative())->capture_default_str();
     grid->add_option("--pairs", options->pairs,
                      "Rows: cycle (image i into image i+1, the last into the first) or chain (no last row)")
         ->check(CLI::IsMember({"cycle", "chain"}))
@@ -382,18 +320,17 @@ subcommand add_grid_command(CLI::App& parent) {
         ->delimiter(',')
         ->expected(1, CLI::detail::expected_max_vector_size)
         ->default_str("source target cutmix salient-cutmix resizemix");
-    grid->add_option("--tile-size", options->tile_size, "Width and height of each tile in pixels")
+    grid->add_option_function<std::vector<std::string>>(
+            "--tile-size",
+            [options](const std::vector<std::string>& sides) {
+                options->tile_size = {parse_signed("--tile-size", sides[0], 0, max_tile_side * 1024),
+                                      parse_signed("--tile-size", sides[1], 0, max_tile_side * 1024)};
+            },
+            "Width and height of each tile in pixels")
+        ->expected(2)
         ->type_name("W H")
         ->default_str("240 160");
-    options->scale_range_option =
-        grid->add_option("--scale-range", options->scale_range, "resizemix column: tau ~ U(MIN, MAX)")
-            ->type_name("MIN MAX")
-            ->default_str("0.1 0.8");
-    options->alpha_option =
-        grid->add_option("--alpha", options->alpha, "cutmix columns: Beta(A, A) parameter, > 0")->capture_default_str();
-    grid->add_option("--max-pixels", options->max_pixels, "Refuse images (and a sheet) with more pixels than this")
-        ->check(not_negative())
-        ->capture_default_str();
+    add_mixer_options(*grid, options->mixing, {});
     return {grid, [options] { run_grid(*options); }};
 }
 

@@ -1,4 +1,4 @@
-// tests/png_craft.hpp: writes PNG files byte by byte, hostile ones included
+// tests/support/png_craft.hpp: writes PNG files byte by byte, hostile ones included
 // (not a test file itself; used by tests/test_hostile_images.cpp and fuzz/make_seeds.cpp).
 //
 // Every field is the caller's choice: declared size, bit depth, colour type,

@@ -1,4 +1,4 @@
-// tests/support.hpp: small helpers shared by the unit tests (not a test file itself).
+// tests/support/support.hpp: small helpers shared by the unit tests (not a test file itself).
 //
 // Test data comes from a generator of its own (not resizemix::rng), so that a
 // change in the library's random stream cannot hide in the fixtures; the

@@ -1,4 +1,4 @@
-// fuzz/fuzz_support.hpp: what the resizemix fuzz targets share.
+// tests/support/fuzz_support.hpp: what the resizemix fuzz targets share.
 //
 // byte_reader turns the fuzzer's bytes into parameters, front to back (so seed
 // files are easy to write: a few parameter bytes, then pixels). strided_buffer

@@ -1,4 +1,4 @@
-// tests/cli_support.hpp: running the built CLI from the end-to-end tests (not a test file itself).
+// tests/support/cli_support.hpp: running the built CLI from the end-to-end tests (not a test file itself).
 //
 // The CLI runs through the shell with stdout and stderr captured in files
 // (so stderr is never a terminal), and its exit status, stdout and stderr come back.
@@ -18,7 +18,10 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <resizemix/geometry.hpp>
 #include <resizemix/view.hpp>
+#include <set>
 
 namespace cli_support {
 
@@ -113,6 +116,56 @@ inline pixels load(const std::string& path, int channels = 0) {
 inline void save_png(const std::string& path, const pixels& image) {
     REQUIRE(stbi_write_png(path.c_str(), image.width, image.height, image.channels, image.values.data(),
                            image.width * image.channels) != 0);
+}
+
+/// A fresh folder per test case under RESIZEMIX_TMP_DIR/<group>/<name>, so ctest may run
+/// test cases in parallel: `root` holds inputs and outputs, root/capture the CLI's stdout and stderr.
+struct scratch_folder {
+    fs::path root;
+    scratch_folder(const std::string& group, const std::string& name) : root(fs::path(RESIZEMIX_TMP_DIR) / group / name) {
+        fs::remove_all(root);
+        fs::create_directories(root / "capture");
+    }
+    [[nodiscard]] std::string path(const std::string& name) const { return (root / name).string(); }
+    /// Names directly in `root` (to spot leftover staging folders and temporary files).
+    [[nodiscard]] std::set<std::string> listing() const {
+        std::set<std::string> names;
+        for (const auto& entry : fs::directory_iterator(root)) names.insert(entry.path().filename().string());
+        return names;
+    }
+};
+
+/// Runs the CLI with `arguments`, stdout and stderr captured in dir.root/capture.
+inline run_result run_cli(const scratch_folder& dir, const strings& arguments) {
+    return run_cli(dir.root / "capture", arguments);
+}
+
+/// Parses a successful run's stdout: exit 0, nothing on stderr, exactly one JSON object on one line.
+inline nlohmann::json parse_report(const run_result& result) {
+    INFO("stderr: " << result.err);
+    REQUIRE(result.status == 0);
+    REQUIRE(result.err.empty());
+    REQUIRE(count_lines(result.out) == 1);
+    REQUIRE(result.out.back() == '\n');
+    nlohmann::json report = nlohmann::json::parse(result.out);
+    REQUIRE(report.is_object());
+    return report;
+}
+
+/// A failed run: `status`, one "resizemix: error: ..." line containing `part`, nothing on stdout.
+inline void expect_error(const run_result& result, int status, const std::string& part) {
+    INFO("stderr: " << result.err);
+    CHECK(result.status == status);
+    CHECK(count_lines(result.err) == 1);
+    CHECK(result.err.rfind("resizemix: error: ", 0) == 0);
+    CHECK(result.err.find(part) != std::string::npos);
+    CHECK(result.out.empty());
+}
+
+/// A box from its JSON form {"x", "y", "width", "height"}.
+inline resizemix::box box_of(const nlohmann::json& j) {
+    return {j.at("x").get<resizemix::index_t>(), j.at("y").get<resizemix::index_t>(),
+            j.at("width").get<resizemix::index_t>(), j.at("height").get<resizemix::index_t>()};
 }
 
 }  // namespace cli_support

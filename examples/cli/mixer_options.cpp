@@ -1,0 +1,116 @@
+// examples/cli/mixer_options.cpp: see mixer_options.hpp.
+#include "mixer_options.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <resizemix/mixers/cutmix.hpp>
+#include <resizemix/mixers/mixup.hpp>
+#include <resizemix/mixers/resizemix.hpp>
+
+#include "cli_common.hpp"
+
+namespace resizemix_cli {
+
+using resizemix::region;
+
+void add_mixer_options(CLI::App& command, mixer_options& options, offered_options offered) {
+    add_integer_option(command, "--seed", options.seed, "Random seed");
+    add_integer_option(command, "--max-pixels", options.max_pixels,
+                       "Refuse images (and maps) with more pixels than this", std::uint64_t{1});
+    options.scale_range_option =
+        command.add_option("--scale-range", options.scale_range, "resizemix: tau ~ U(MIN, MAX), 0 < MIN <= MAX <= 1")
+            ->type_name("MIN MAX")
+            ->default_str("0.1 0.8");
+    options.alpha_option =
+        command.add_option("--alpha", options.alpha, "cutmix, mixup: Beta(A, A) parameter, > 0")->capture_default_str();
+    if (offered.regions) {
+        options.source_region_option =
+            command.add_option("--source-region", options.source_region, "cutmix: where the box is cut from the source")
+                ->check(CLI::IsMember({"random", "salient", "non-salient"}))
+                ->capture_default_str();
+        options.paste_region_option =
+            command
+                .add_option("--paste-region", options.paste_region,
+                            "Where the patch goes in the target (default: random for resizemix, corresponding for "
+                            "cutmix)")
+                ->check(CLI::IsMember({"corresponding", "random", "salient", "non-salient"}));
+    }
+    if (offered.saliency) {
+        options.saliency_option =
+            command
+                .add_option("--saliency", options.saliency,
+                            "Saliency maps for salient / non-salient regions: contrast = computed from each image "
+                            "(local contrast of the luminance with a centre prior; no map files needed)")
+                ->check(CLI::IsMember({"contrast"}));
+    }
+}
+
+void refuse_unless_read(const CLI::Option* given, std::initializer_list<std::string_view> readers,
+                        std::span<const std::string> methods, const std::string& chosen_by) {
+    if (given == nullptr || given->count() == 0) return;
+    const bool read = std::any_of(methods.begin(), methods.end(), [&](const std::string& method) {
+        return std::find(readers.begin(), readers.end(), method) != readers.end();
+    });
+    if (read) return;
+    std::string names;
+    for (const std::string_view reader : readers) {
+        if (!names.empty()) names += reader == *(readers.end() - 1) ? " or " : ", ";
+        names += reader;
+    }
+    throw usage_error(given->get_name() + " does not apply: it is read by " + names + " only, and " + chosen_by +
+                      " chose none of them");
+}
+
+void check_options_apply(const mixer_options& options, std::span<const std::string> methods,
+                         const std::string& chosen_by) {
+    refuse_unless_read(options.scale_range_option, {"resizemix"}, methods, chosen_by);
+    refuse_unless_read(options.alpha_option, {"cutmix", "mixup"}, methods, chosen_by);
+    refuse_unless_read(options.source_region_option, {"cutmix"}, methods, chosen_by);
+    refuse_unless_read(options.paste_region_option, {"resizemix", "cutmix"}, methods, chosen_by);
+    refuse_unless_read(options.saliency_option, {"resizemix", "cutmix"}, methods, chosen_by);
+}
+
+region parse_region(const std::string& name) {
+    if (name == "random") return region::random;
+    if (name == "corresponding") return region::corresponding;
+    if (name == "salient") return region::salient;
+    return region::non_salient;  // CLI::IsMember admitted nothing else
+}
+
+std::pair<region, region> regions_of(const std::string& method, const mixer_options& options) {
+    const bool paste_given = !options.paste_region.empty();
+    if (method == "resizemix") return {region::random, paste_given ? parse_region(options.paste_region) : region::random};
+    if (method == "cutmix") {
+        return {parse_region(options.source_region),
+                paste_given ? parse_region(options.paste_region) : region::corresponding};
+    }
+    return {region::random, region::random};
+}
+
+resizemix::any_mixer make_mixer(const std::string& method, const mixer_options& options) {
+    const auto [source_region, paste_region] = regions_of(method, options);
+    if (method == "resizemix") {
+        const auto [scale_min, scale_max] = options.scale_range;
+        if (!(scale_min > 0.0f && scale_min <= scale_max && scale_max <= 1.0f)) {
+            throw resizemix::error("--scale-range " + shortest_text(scale_min) + " " + shortest_text(scale_max) +
+                                   " is not a scale range: tau ~ U(MIN, MAX) needs 0 < MIN <= MAX <= 1");
+        }
+        if (paste_region == region::corresponding) {
+            throw resizemix::error("--paste-region corresponding does not apply to resizemix: the whole source is "
+                                   "pasted, so no place in the target corresponds to it (use random, salient or "
+                                   "non-salient)");
+        }
+        return resizemix::resize_mix{.scale_min = scale_min, .scale_max = scale_max, .paste_region = paste_region};
+    }
+    if (!(std::isfinite(options.alpha) && options.alpha > 0.0f)) {
+        throw resizemix::error("--alpha must be finite and above 0 (the Beta(A, A) parameter), got " +
+                               shortest_text(options.alpha));
+    }
+    if (method == "cutmix") {
+        return resizemix::cut_mix{.alpha = options.alpha, .source_region = source_region, .paste_region = paste_region};
+    }
+    return resizemix::mixup{.alpha = options.alpha};
+}
+
+}  // namespace resizemix_cli
