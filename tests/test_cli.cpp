@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include <resizemix/contrast_saliency.hpp>
 #include <resizemix/resizemix.hpp>
 
 #include "cli_support.hpp"
@@ -559,6 +560,113 @@ TEST_CASE("cli: an unsupported output extension fails before any work", "[cli][e
     // Even with a missing source, the extension is what is reported: nothing was read.
     expect_failure(dir, mix_without_out("resizemix", (dir.root / "absent.png").string(), data_file("coffee.png")),
                    "mixed.tiff", {}, 2, "extension");
+}
+
+TEST_CASE("cli: every error names the flag the user typed, never a library parameter", "[cli][errors]") {
+    const scratch dir("flag-names");
+    const auto resizemix_pair = mix_without_out("resizemix", data_file("chelsea.png"), data_file("coffee.png"));
+    const auto cutmix_pair = mix_without_out("cutmix", data_file("chelsea.png"), data_file("coffee.png"));
+    const auto labels = [](const std::string& source, const std::string& target) {
+        return std::vector<std::string>{"--source-label", source, "--target-label", target, "--num-classes", "5"};
+    };
+    struct bad_input {
+        std::vector<std::string> base;
+        std::vector<std::string> extra;
+        int status;
+        std::vector<std::string> says;
+    };
+    const std::vector<bad_input> cases{
+        {resizemix_pair, {"--scale-range", "0.8", "0.2"}, 1, {"--scale-range 0.8 0.2", "0 < MIN <= MAX <= 1"}},
+        {cutmix_pair, {"--alpha", "0"}, 1, {"--alpha", "got 0"}},
+        {resizemix_pair, labels("12", "0"), 1, {"--source-label 12 is outside [0, 5)", "--num-classes 5"}},
+        {resizemix_pair, labels("0", "-1"), 1, {"--target-label -1 is outside [0, 5)"}},
+        {resizemix_pair, labels("0", "1") + std::vector<std::string>{"--label-smoothing", "1"}, 1, {"--label-smoothing", "got 1"}},
+        {cutmix_pair, {"--source-region", "salient"}, 1, {"--source-region salient", "--source-saliency", "--saliency contrast"}},
+        {resizemix_pair, {"--paste-region", "non-salient"}, 1, {"--paste-region non-salient", "--target-saliency"}},
+        {resizemix_pair, {"--paste-region", "corresponding"}, 1, {"--paste-region corresponding", "resizemix"}},
+        {resizemix_pair, {"--alpha", "2"}, 2, {"--alpha does not apply", "cutmix or mixup"}},
+        {mix_without_out("mixup", data_file("chelsea.png"), data_file("coffee.png")), {"--source-saliency", data_file("coffee.png")}, 2, {"--source-saliency does not apply"}},
+    };
+    for (const bad_input& input : cases) {
+        for (const std::string& part : input.says) expect_failure(dir, input.base, "mixed.png", input.extra, input.status, part);
+        const run_result result = run_cli(dir, input.base + std::vector<std::string>{"--out", dir.file("mixed.png")} + input.extra);
+        INFO(result.err);
+        for (const char* library_name : {"resize_mix", "cut_mix", "soft_label", "source_class", "target_class", "scale_min"}) {
+            CHECK(result.err.find(library_name) == std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("cli: integers are decimal digits that fit; anything else is refused, saying why", "[cli][errors]") {
+    const scratch dir("integers");
+    const auto base = mix_without_out("resizemix", data_file("chelsea.png"), data_file("coffee.png"));
+    expect_failure(dir, base, "mixed.png", {"--max-pixels", "18446744073709551616"}, 2,
+                   "--max-pixels 18446744073709551616 is too large");
+    expect_failure(dir, base, "mixed.png", {"--max-pixels", "99999999999999999999999"}, 2, "too large");
+    expect_failure(dir, base, "mixed.png", {"--max-pixels", "1e9"}, 2, "--max-pixels 1e9 is not an integer");
+    expect_failure(dir, base, "mixed.png", {"--max-pixels", "1e9"}, 2, "1000000000");
+    expect_failure(dir, base, "mixed.png", {"--max-pixels", "0"}, 2, "--max-pixels 0 is outside [1, ");
+    expect_failure(dir, base, "mixed.png", {"--seed", "2.5"}, 2, "--seed 2.5 is not an integer");
+    expect_failure(dir, base, "mixed.png", {"--seed", "0x10"}, 2, "--seed 0x10 is not an integer");
+    expect_failure(dir, base, "mixed.png", {"--seed", "-3"}, 2, "--seed -3 must not be negative");
+    expect_failure(dir, base, "mixed.png", {"--source-label", "9223372036854775808", "--target-label", "0", "--num-classes", "2"},
+                   2, "--source-label 9223372036854775808 is too large");
+    expect_failure(dir, base, "mixed.png", {"--source-label", "0", "--target-label", "1", "--num-classes", "1000001"}, 2,
+                   "--num-classes 1000001 is outside [1, 1000000]");
+    // The largest seed is a seed like any other.
+    const json report = parse_report(run_cli(dir, mix_arguments("resizemix", data_file("chelsea.png"), data_file("coffee.png"),
+                                                                dir.file("mixed.png")) +
+                                                      std::vector<std::string>{"--seed", "18446744073709551615"}));
+    CHECK(report.at("seed").get<std::uint64_t>() == 18446744073709551615ULL);
+}
+
+TEST_CASE("cli: a truncated JPEG is called truncated", "[cli][errors]") {
+    const scratch dir("truncated-jpeg");
+    const std::string full = (dir.root / "full.jpg").string();
+    const pixels photo = load(data_file("chelsea.png"));
+    REQUIRE(stbi_write_jpg(full.c_str(), photo.width, photo.height, photo.channels, photo.values.data(), 90) != 0);
+    const std::string bytes = read_text(full);
+    for (const std::size_t size : {std::size_t{100}, std::size_t{2000}, bytes.size() / 2, bytes.size() - 2}) {
+        const std::string cut = (dir.root / ("cut-" + std::to_string(size) + ".jpg")).string();
+        write_text(cut, bytes.substr(0, size));
+        INFO(size << " of " << bytes.size() << " bytes");
+        expect_failure(dir, mix_without_out("mixup", cut, data_file("coffee.png")), "mixed.png", {}, 1, "truncated JPEG");
+        expect_failure(dir, mix_without_out("mixup", cut, data_file("coffee.png")), "mixed.png", {}, 1,
+                       std::to_string(size) + " bytes end before");
+    }
+}
+
+TEST_CASE("cli: --help states the same-size rule that cutmix and mixup follow", "[cli]") {
+    const scratch dir("help-same-size");
+    const run_result help = run_cli(dir, {"mix", "--help"});
+    CHECK(help.status == 0);
+    CHECK(help.out.find("cutmix and mixup first resize a source of another size to the target's size") != std::string::npos);
+    CHECK(help.out.find("--saliency") != std::string::npos);
+}
+
+TEST_CASE("cli: --saliency contrast centres the box on the contrast map's maximum, no map file needed", "[cli]") {
+    const scratch dir("saliency-contrast");
+    const pixels chelsea = load(data_file("chelsea.png"));
+    const std::string source = (dir.root / "source.png").string();
+    save_png(source, chelsea);
+    const std::string target = (dir.root / "target.png").string();
+    save_png(target, inverted(chelsea));
+    const json report = parse_report(run_cli(dir, mix_arguments("cutmix", source, target, dir.file("mixed.png")) +
+                                                      std::vector<std::string>{"--source-region", "salient", "--saliency",
+                                                                               "contrast", "--seed", "4"}));
+    const resizemix::saliency_map map = resizemix::contrast_saliency(chelsea.view());
+    const auto peaks = resizemix::extreme_pixels(map, resizemix::region::salient);
+    REQUIRE(peaks.size() == 1);
+    const auto b = box_of(report.at("source_box"));
+    CHECK(b == expected_centred_box(static_cast<int>(peaks[0].first), static_cast<int>(peaks[0].second),
+                                    static_cast<int>(map.width()), static_cast<int>(map.height()), b.width, b.height,
+                                    chelsea.width, chelsea.height));
+    // A map from a file and a computed one cannot both be asked for.
+    expect_failure(dir, mix_without_out("cutmix", source, target), "other.png",
+                   {"--source-region", "salient", "--saliency", "contrast", "--source-saliency", source}, 2, "--saliency");
+    // Mixup reads no saliency.
+    expect_failure(dir, mix_without_out("mixup", source, target), "other.png", {"--saliency", "contrast"}, 2,
+                   "--saliency does not apply");
 }
 
 #endif  // RESIZEMIX_CLI_PATH

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include <resizemix/contrast_saliency.hpp>
 #include <resizemix/resizemix.hpp>
 
 #include "cli_support.hpp"
@@ -481,6 +482,76 @@ TEST_CASE("cli batch: a progress bar on stderr only when it is a terminal", "[cl
     CHECK(shown.find("resizemix batch: writing [") != std::string::npos);
     CHECK(shown.find("3/3") != std::string::npos);
     CHECK(fs::exists(dir.root / "loud" / "labels.csv"));
+}
+
+TEST_CASE("cli batch: a labels line with an extra column or an open quote says so", "[cli][batch][errors]") {
+    const scratch dir("labels-columns");
+    make_folder(dir, {"a.png", "b.png"}, 20, 16);
+    const auto with_labels = [&](const std::string& text) {
+        write_text(dir.root / "labels.csv", text);
+        return batch_arguments(dir, "out", {"mixup"}) + strings{"--labels", dir.path("labels.csv")};
+    };
+    expect_batch_failure(dir, with_labels("filename,label\na.png,0,extra\nb.png,1\n"), 1,
+                         "line 2: expected 2 fields 'filename,label', got 3 in 'a.png,0,extra'");
+    expect_batch_failure(dir, with_labels("filename,label,weight\na.png,0\nb.png,1\n"), 1,
+                         "line 1: expected the header line 'filename,label'");
+    expect_batch_failure(dir, with_labels("filename,label\n\"a.png,0\nb.png,1\n"), 1, "line 2: a double quote is not closed");
+    // A name holding a comma is fine in quotes.
+    fs::rename(dir.root / "in" / "b.png", dir.root / "in" / "b,c.png");
+    (void)parse_report(run_cli(dir, with_labels("filename,label\na.png,0\n\"b,c.png\",1\n")));
+    const json summary = json::parse(read_text(dir.root / "out" / "labels.json"));
+    CHECK(summary.at("images").at(1).at("file") == "b,c.png");
+    CHECK(summary.at("images").at(1).at("label") == 1);
+}
+
+TEST_CASE("cli batch: errors name the flag; integers are decimal digits that fit", "[cli][batch][errors]") {
+    const scratch dir("flags");
+    make_folder(dir, {"a.png", "b.png"}, 20, 16);
+    write_labels(dir, {{"a.png", 0}, {"b.png", 1}});
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"cutmix", "mixup"}) + strings{"--weights", "0,0"}, 1,
+                         "--weights must be finite and not negative, and not all 0, got 0,0");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"mixup"}) + strings{"--labels", dir.path("labels.csv"),
+                                                                                "--label-smoothing", "1.5"},
+                         1, "--label-smoothing must be in [0, 1), got 1.5");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"resizemix"}) + strings{"--scale-range", "0", "0.5"}, 1,
+                         "--scale-range 0 0.5");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"cutmix"}) + strings{"--source-region", "salient"}, 1,
+                         "--source-region salient needs a saliency map of every image: pass --saliency contrast");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"mixup"}) + strings{"--saliency", "contrast"}, 2,
+                         "--saliency does not apply");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"mixup"}) + strings{"--threads", "1e3"}, 2,
+                         "--threads 1e3 is not an integer");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"mixup"}) + strings{"--epoch", "18446744073709551616"}, 2,
+                         "--epoch 18446744073709551616 is too large");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"mixup"}) + strings{"--channels", "5"}, 2,
+                         "--channels 5 is outside [1, 4]");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"mixup"}) + strings{"--labels", dir.path("labels.csv"),
+                                                                                "--num-classes", "0"},
+                         2, "--num-classes 0 is outside [1, 1000000]");
+}
+
+TEST_CASE("cli batch: --saliency contrast cuts every box around the partner's most salient cell", "[cli][batch]") {
+    const scratch dir("saliency");
+    make_folder(dir, {"a.png", "b.png", "c.png", "d.png"}, 64, 48);
+    (void)parse_report(run_cli(dir, batch_arguments(dir, "out", {"cutmix"}) +
+                                        strings{"--source-region", "salient", "--saliency", "contrast", "--seed", "3"}));
+    const json summary = json::parse(read_text(dir.root / "out" / "labels.json"));
+    CHECK(summary.at("saliency") == "contrast");
+    for (const json& entry : summary.at("images")) {
+        const pixels partner = load(dir.path("in/" + entry.at("partner").get<std::string>()));
+        const resizemix::saliency_map map = resizemix::contrast_saliency(partner.view());
+        const auto b = box_of(entry.at("source_box"));
+        INFO(entry.dump());
+        // The box is centred on some cell at the map's maximum, shifted inside the image.
+        bool centred = false;
+        for (const auto& [mx, my] : resizemix::extreme_pixels(map, resizemix::region::salient)) {
+            const auto cx = static_cast<index_t>((static_cast<double>(mx) + 0.5) * 64 / static_cast<double>(map.width()));
+            const auto cy = static_cast<index_t>((static_cast<double>(my) + 0.5) * 48 / static_cast<double>(map.height()));
+            centred = centred || (b.x == std::clamp<index_t>(cx - b.width / 2, 0, 64 - b.width) &&
+                                  b.y == std::clamp<index_t>(cy - b.height / 2, 0, 48 - b.height));
+        }
+        CHECK(centred);
+    }
 }
 
 #endif  // RESIZEMIX_CLI_PATH

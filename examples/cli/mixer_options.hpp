@@ -18,7 +18,7 @@
 #include <vector>
 
 #include <resizemix/compose.hpp>
-#include <resizemix/saliency.hpp>
+#include <resizemix/saliency_map.hpp>
 
 #include "io/image_io.hpp"
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "error.hpp"
-#include "saliency.hpp"
+#include "saliency_map.hpp"
 #include "view.hpp"
 
 namespace resizemix {

@@ -271,6 +271,10 @@ void probe(std::span<const std::uint8_t> bytes, const std::string& described, st
     }
     const auto declared = declared_size(bytes, format);
     if (!declared) {
+        if (format == input_format::jpeg && !jpeg::walk_segments(bytes, [](const jpeg::segment&) { return true; })) {
+            throw file_error(described + " is a truncated JPEG: its " + std::to_string(bytes.size()) +
+                             " bytes end before the frame header (SOF marker) that gives its size");
+        }
         throw file_error(described + " is not an image stb_image can read (" +
                          (format == input_format::png ? "no IHDR chunk after the PNG signature"
                                                       : "no frame header (SOF marker) before the image data") +
@@ -303,8 +307,8 @@ file_error decode_failure(std::span<const std::uint8_t> bytes, const std::string
     if (reason == "too large") reason = "too large: stb_image stops at 16777216 pixels a side and 1 GiB of pixels";
     if (sniff_format(bytes) == input_format::jpeg &&
         !jpeg::walk_segments(bytes, [](const jpeg::segment&) { return true; })) {
-        return file_error("cannot decode " + described + ": the JPEG is truncated (its " + std::to_string(bytes.size()) +
-                          " bytes end before the end-of-image marker; stb_image: " + reason + ")");
+        return file_error("cannot decode " + described + ": it is a truncated JPEG (its " + std::to_string(bytes.size()) +
+                          " bytes end before the end-of-image marker)");
     }
     return file_error("cannot decode " + described + " (" + reason + ")");
 }

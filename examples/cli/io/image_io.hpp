@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include <resizemix/saliency.hpp>
+#include <resizemix/saliency_map.hpp>
 #include <resizemix/view.hpp>
 
 namespace resizemix_cli {
