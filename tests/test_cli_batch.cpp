@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -552,6 +553,29 @@ TEST_CASE("cli batch: --saliency contrast cuts every box around the partner's mo
         }
         CHECK(centred);
     }
+}
+
+TEST_CASE("cli batch: SIGINT mid-run leaves neither the output nor the staging folder", "[cli][batch][errors]") {
+    const scratch dir("interrupt");
+    strings names;
+    for (int i = 0; i < 48; ++i) names.push_back("img" + std::to_string(100 + i) + ".png");
+    make_folder(dir, names, 192, 144);
+    const auto before = dir.listing();
+    // timeout(1) sends SIGINT after 0.3 s; the run takes longer on one thread, so it is
+    // interrupted while reading, mixing or writing. Either way: all or nothing.
+    const std::string command = "timeout --preserve-status -s INT 0.3 " +
+                                command_line(batch_arguments(dir, "out", {"resizemix"}) + strings{"--threads", "1"}) +
+                                " >/dev/null 2>" + shell_quote(dir.path("capture/stderr")) + " </dev/null";
+    const int raw = std::system(command.c_str());
+    REQUIRE(raw != -1);
+    const int status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    if (status == 0) {
+        WARN("the batch finished within 0.3 s; the interrupt was not exercised");
+        CHECK(fs::exists(dir.root / "out" / "labels.json"));
+        return;
+    }
+    CHECK(status == 128 + SIGINT);  // ended by the signal, as if it had not been caught
+    CHECK(dir.listing() == before);   // no out, no out.tmp-<pid>
 }
 
 #endif  // RESIZEMIX_CLI_PATH
