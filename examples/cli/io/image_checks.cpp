@@ -159,7 +159,7 @@ void check_png_inflation(std::span<const std::uint8_t> bytes, const std::string&
 /// refuses a size); nullopt when there is no such header. The JPEG markers are
 /// walked as stb_image walks them: segments by their length, junk between them skipped.
 std::optional<std::pair<std::uint64_t, std::uint64_t>> declared_size(std::span<const std::uint8_t> bytes,
-                                                                            input_format format) {
+                                                                     input_format format) {
     if (format == input_format::png) {
         std::size_t at = 8;  // the first chunk: IHDR, or Apple's CgBI then IHDR
         if (bytes.size() >= at + 8 && std::memcmp(&bytes[at + 4], "CgBI", 4) == 0) {
@@ -184,7 +184,7 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> declared_size(std::span<c
 }
 
 void check_pixel_limit(std::uint64_t width, std::uint64_t height, const std::string& described,
-                              std::uint64_t max_pixels) {
+                       std::uint64_t max_pixels) {
     // Both are below 2^32, so the product cannot overflow.
     const std::uint64_t pixels = width * height;
     if (pixels > max_pixels) {

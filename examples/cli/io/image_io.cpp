@@ -84,7 +84,7 @@ std::vector<std::uint8_t> read_file(const std::string& path, const std::string& 
 }
 
 decoded_image decode_image(std::span<const std::uint8_t> bytes, const std::string& described, int channels,
-                                  std::uint64_t max_pixels) {
+                           std::uint64_t max_pixels) {
     if (channels < 0 || channels > 4) throw file_error("decode_image: channels must be 0 to 4, got " + std::to_string(channels));
     detail::probe(bytes, described, max_pixels);
     decoded_image result;
@@ -97,7 +97,7 @@ decoded_image decode_image(std::span<const std::uint8_t> bytes, const std::strin
 }
 
 resizemix::saliency_map decode_saliency(std::span<const std::uint8_t> bytes, const std::string& described,
-                                               std::uint64_t max_pixels) {
+                                        std::uint64_t max_pixels) {
     detail::probe(bytes, described, max_pixels);
     const int size = static_cast<int>(bytes.size());
     int width = 0;
@@ -118,13 +118,13 @@ resizemix::saliency_map decode_saliency(std::span<const std::uint8_t> bytes, con
 }
 
 decoded_image load_image(const std::string& path, const std::string& role, int channels,
-                                std::uint64_t max_pixels) {
+                         std::uint64_t max_pixels) {
     const std::vector<std::uint8_t> bytes = read_file(path, role, max_file_bytes(max_pixels));
     return decode_image(bytes, role + " " + quoted(path), channels, max_pixels);
 }
 
 resizemix::saliency_map load_saliency(const std::string& path, const std::string& role,
-                                             std::uint64_t max_pixels) {
+                                      std::uint64_t max_pixels) {
     const std::vector<std::uint8_t> bytes = read_file(path, role, max_file_bytes(max_pixels));
     return decode_saliency(bytes, role + " " + quoted(path), max_pixels);
 }
