@@ -669,4 +669,38 @@ TEST_CASE("cli: --saliency contrast centres the box on the contrast map's maximu
                    "--saliency does not apply");
 }
 
+TEST_CASE("cli: --box-sampling inside keeps CutMix's whole box; clip (the default) clips it at the border", "[cli]") {
+    const scratch dir("box-sampling");
+    const pixels chelsea = load(data_file("chelsea.png"));
+    const std::string source = (dir.root / "source.png").string();
+    save_png(source, chelsea);
+    const std::string target = (dir.root / "target.png").string();
+    save_png(target, inverted(chelsea));
+    const double width = chelsea.width;
+    const double height = chelsea.height;
+    // A whole box keeps the image's aspect ratio (up to rounding); a clipped one usually does not.
+    const auto aspect_gap = [&](const resizemix::box& b) { return std::abs(b.width / width - b.height / height); };
+    int clipped = 0;
+    for (int seed = 0; seed < 24; ++seed) {
+        const auto run = [&](const std::vector<std::string>& extra) {
+            return parse_report(run_cli(dir, mix_arguments("cutmix", source, target, dir.file("mixed.png")) +
+                                                 std::vector<std::string>{"--seed", std::to_string(seed)} + extra));
+        };
+        const json inside = run({"--box-sampling", "inside"});
+        CHECK(inside.at("box_sampling") == "inside");
+        check_lambda_is_box_share(inside, chelsea.width, chelsea.height);
+        CHECK(aspect_gap(box_of(inside.at("box"))) <= 2.0 / height);
+        const json clip = run({});
+        CHECK(clip.at("box_sampling") == "clip");
+        check_lambda_is_box_share(clip, chelsea.width, chelsea.height);
+        CHECK(box_of(clip.at("source_box")) == box_of(clip.at("box")));
+        if (aspect_gap(box_of(clip.at("box"))) > 0.05) ++clipped;
+    }
+    CHECK(clipped > 0);
+    expect_failure(dir, mix_without_out("resizemix", source, target), "mixed.png", {"--box-sampling", "inside"}, 2,
+                   "--box-sampling does not apply");
+    expect_failure(dir, mix_without_out("cutmix", source, target), "mixed.png", {"--box-sampling", "edge"}, 2,
+                   "--box-sampling");
+}
+
 #endif  // RESIZEMIX_CLI_PATH

@@ -578,4 +578,35 @@ TEST_CASE("cli batch: SIGINT mid-run leaves neither the output nor the staging f
     CHECK(dir.listing() == before);   // no out, no out.tmp-<pid>
 }
 
+TEST_CASE("cli batch: --step and --rank give every batch and rank its own draws; the same values reproduce",
+          "[cli][batch]") {
+    const scratch dir("step-rank");
+    make_folder(dir, six_images, 36, 28);
+    const auto run = [&](const std::string& out, const strings& extra) {
+        const json report = parse_report(run_cli(dir, batch_arguments(dir, out, {"cutmix"}) + strings{"--seed", "9"} + extra));
+        return std::pair{report, snapshot(dir.root / out)};
+    };
+    const auto [first_report, first] = run("step-0", {});
+    const auto [second_report, second] = run("step-1", {"--step", "1"});
+    const auto [again_report, again] = run("step-1-again", {"--step", "1", "--threads", "2"});
+    const auto [rank_report, rank] = run("rank-1", {"--rank", "1"});
+    CHECK(first_report.at("step") == 0);
+    CHECK(second_report.at("step") == 1);
+    CHECK(rank_report.at("rank") == 1);
+    CHECK(second.at("labels.csv") != first.at("labels.csv"));
+    CHECK(rank.at("labels.csv") != first.at("labels.csv"));
+    CHECK(rank.at("labels.csv") != second.at("labels.csv"));
+    CHECK(again == second);
+    const json summary = json::parse(second.at("labels.json"));
+    CHECK(summary.at("step") == 1);
+    CHECK(summary.at("rank") == 0);
+    CHECK(summary.at("box_sampling") == "clip");
+    const auto [inside_report, inside] = run("inside", {"--box-sampling", "inside"});
+    CHECK(json::parse(inside.at("labels.json")).at("box_sampling") == "inside");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"mixup"}) + strings{"--box-sampling", "inside"}, 2,
+                         "--box-sampling does not apply");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"mixup"}) + strings{"--step", "-1"}, 2,
+                         "--step -1 must not be negative");
+}
+
 #endif  // RESIZEMIX_CLI_PATH

@@ -90,6 +90,7 @@ TEST_CASE("cli grid: --pairs chain, --columns and --tile-size set the layout", "
     CHECK(image.height == 8 + 24 + 1 * (80 + 24 + 8));
     REQUIRE(report.at("rows").size() == 1);
     CHECK(report.at("rows").at(0).at("tiles").at(1).at("column") == "resizemix");
+    CHECK(report.at("box_sampling") == "clip");
     const double tau = report.at("rows").at(0).at("tiles").at(1).at("tau").get<double>();
     const auto b = box_of(report.at("rows").at(0).at("tiles").at(1).at("box"));
     CHECK(b.width == std::lround(tau * 100));
@@ -108,6 +109,8 @@ TEST_CASE("cli grid: bad input is one line, exit 1 or 2, and the sheet untouched
     expect_error(run_cli(dir, grid({data_file("chelsea.png")}, {})), 2, "--images");
     expect_error(run_cli(dir, grid(two, {"--columns", "fmix"})), 2, "fmix");
     expect_error(run_cli(dir, grid(two, {"--columns", "source,target", "--alpha", "2"})), 2, "--alpha");
+    expect_error(run_cli(dir, grid(two, {"--columns", "resizemix", "--box-sampling", "inside"})), 2,
+                 "--box-sampling does not apply");
     expect_error(run_cli(dir, grid(two, {"--tile-size", "4", "4"})), 1, "--tile-size");
     expect_error(run_cli(dir, grid(two, {"--scale-range", "0", "0.5"})), 1, "scale range");
     const std::string missing = dir.path("missing.png");

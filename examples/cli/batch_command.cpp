@@ -2,8 +2,10 @@
 //
 //   resizemix batch --input-dir D --output-dir O --method resizemix|cutmix|mixup [M ...]
 //      [--labels L.csv [--num-classes K] [--label-smoothing E]]
-//      [--seed N] [--epoch E] [--threads T] [--pairing shuffle|flip] [--per-batch]
-//      [--scale-range MIN MAX] [--alpha A] [--weights W ...] [--probability P]
+//      [--seed N] [--epoch E] [--step S] [--rank R] [--threads T]
+//      [--pairing shuffle|flip] [--per-batch]
+//      [--scale-range MIN MAX] [--alpha A] [--box-sampling clip|inside]
+//      [--weights W ...] [--probability P]
 //      [--source-region R] [--paste-region R] [--saliency contrast]
 //      [--channels C] [--overwrite] [--max-pixels N]
 //
@@ -20,9 +22,12 @@
 //
 // MIXING
 //   resizemix::mix_batch: sample i is the target, its partner the source
-//   (--pairing shuffle, a seeded permutation per epoch, the default; or flip,
-//   sample N-1-i); sample i draws from rng::for_sample(N, E, i), so the output
-//   bytes do not depend on --threads (default 0: every core; reading, mixing
+//   (--pairing shuffle, a seeded permutation, the default; or flip, sample
+//   N-1-i). The pairing and every draw derive from (--seed, --epoch, --step,
+//   --rank, i), as batch_options::seed / epoch / step / rank say: a training
+//   loop passes its batch counter as --step (else every batch of an epoch gets
+//   the same partners and boxes) and its data-parallel rank as --rank. The
+//   output bytes do not depend on --threads (default 0: every core; reading, mixing
 //   and writing share those threads). --per-batch draws one set of parameters
 //   for all samples. Several methods make a one_of(): each sample picks one,
 //   with probability proportional to --weights (default equal). --probability
@@ -53,9 +58,10 @@
 //                "partner", "lambda", "tau" (resizemix), "box", "source_box",
 //                and with --labels "label", "partner_label", "soft_label"}]}
 //   lambda is the partner's share of the output pixels, box where its pixels
-//   sit (the whole image for mixup; empty when nothing was mixed). stdout gets
-//   one JSON line: "output_dir", "count", "width", "height", "channels",
-//   "methods", "seed", "epoch", "mean_lambda".
+//   sit (the whole image for mixup; empty when nothing was mixed). The options
+//   in labels.json include "step", "rank" and, with cutmix, "box_sampling".
+//   stdout gets one JSON line: "output_dir", "count", "width", "height",
+//   "channels", "methods", "seed", "epoch", "step", "rank", "mean_lambda".
 //
 // ALL OR NOTHING
 //   O must not exist, or be an empty folder; its parent must exist. Everything
@@ -121,6 +127,8 @@ struct batch_cli_options {
     float label_smoothing = 0.0f;
     mixer_options mixing;
     std::uint64_t epoch = 0;
+    std::uint64_t step = 0;
+    std::uint64_t rank = 0;
     unsigned threads = 0;
     std::string pairing = "shuffle";
     bool per_batch = false;
@@ -194,6 +202,8 @@ nlohmann::ordered_json summary_json(const std::vector<std::string>& names, const
     summary["probability"] = options.probability;
     summary["seed"] = options.mixing.seed;
     summary["epoch"] = options.epoch;
+    summary["step"] = options.step;
+    summary["rank"] = options.rank;
     summary["pairing"] = options.pairing;
     summary["per_batch"] = options.per_batch;
     if (uses("resizemix")) {
@@ -201,6 +211,7 @@ nlohmann::ordered_json summary_json(const std::vector<std::string>& names, const
                                   float_for_json(options.mixing.scale_range.second)};
     }
     if (uses("cutmix") || uses("mixup")) summary["alpha"] = float_for_json(options.mixing.alpha);
+    if (uses("cutmix")) summary["box_sampling"] = options.mixing.box_sampling;
     if (!options.mixing.saliency.empty()) summary["saliency"] = options.mixing.saliency;
     if (labels != nullptr) {
         summary["num_classes"] = labels->num_classes;
@@ -234,6 +245,8 @@ void run_batch(const batch_cli_options& options) {
     resizemix::batch_options mixing;
     mixing.seed = options.mixing.seed;
     mixing.epoch = options.epoch;
+    mixing.step = options.step;
+    mixing.rank = options.rank;
     mixing.pairing = options.pairing == "flip" ? resizemix::pairing::flip : resizemix::pairing::shuffle;
     mixing.parameters = options.per_batch ? resizemix::parameter_sharing::per_batch
                                           : resizemix::parameter_sharing::per_sample;
@@ -290,6 +303,8 @@ void run_batch(const batch_cli_options& options) {
     report["methods"] = options.methods;
     report["seed"] = options.mixing.seed;
     report["epoch"] = options.epoch;
+    report["step"] = options.step;
+    report["rank"] = options.rank;
     report["mean_lambda"] = lambda_sum / static_cast<double>(batch.count);
     std::cout << report.dump() << '\n' << std::flush;
     if (!std::cout) throw file_error("wrote " + quoted(plan.folder.string()) + " but could not print the report");
@@ -325,6 +340,9 @@ subcommand add_batch_command(CLI::App& parent) {
         ->needs(labels);
     add_mixer_options(*batch, options->mixing, {.regions = true, .saliency = true});
     add_integer_option(*batch, "--epoch", options->epoch, "Epoch (changes the pairing and every draw)");
+    add_integer_option(*batch, "--step", options->step,
+                       "Batch counter within the epoch, or the global step (changes the pairing and every draw)");
+    add_integer_option(*batch, "--rank", options->rank, "Data-parallel rank (each rank draws its own)");
     add_integer_option(*batch, "--threads", options->threads, "Threads, 0 = every core (the output does not depend on it)");
     batch->add_option("--pairing", options->pairing, "Partner of each sample: shuffle (seeded) or flip (N-1-i)")
         ->check(CLI::IsMember({"shuffle", "flip"}))

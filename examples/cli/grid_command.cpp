@@ -3,7 +3,8 @@
 //   resizemix grid --images A B [C ...] --out SHEET.png
 //      [--seed N] [--pairs cycle|chain]
 //      [--columns source target cutmix salient-cutmix resizemix saliency]
-//      [--tile-size W H] [--scale-range MIN MAX] [--alpha A] [--max-pixels N]
+//      [--tile-size W H] [--scale-range MIN MAX] [--alpha A] [--box-sampling clip|inside]
+//      [--max-pixels N]
 //
 // ROWS
 //   One row per (source, target) pair: with --pairs cycle (default) image i is
@@ -13,7 +14,8 @@
 //
 // COLUMNS (--columns, in the order given; default: source target cutmix salient-cutmix resizemix)
 //   source, target   the two images of the row, captioned with their file names
-//   cutmix           CutMix: random box, pasted at the corresponding place
+//   cutmix           CutMix: random box (--box-sampling: clip, the default, or
+//                    inside), pasted at the corresponding place
 //   salient-cutmix   CutMix whose box is cut around the source's most salient
 //                    point and pasted at the corresponding place (the ResizeMix
 //                    paper's "salient -> corresponding" variant, as in SaliencyMix)
@@ -44,7 +46,8 @@
 //     height = 8 + 24 + rows * (H + 24 + 8)
 //   Written PNG or JPEG by the extension of --out, via a temporary file renamed
 //   into place. stdout gets one JSON object: "out", "width", "height",
-//   "tile_width", "tile_height", "seed", "columns", and "rows", each with
+//   "tile_width", "tile_height", "seed", "columns", "box_sampling" (with a
+//   CutMix column), and "rows", each with
 //   "source", "target" and "tiles": {"column", "lambda", "box", "source_box",
 //   "tau" (resizemix)} for every mixed column.
 //
@@ -248,6 +251,10 @@ void run_grid(const grid_options& options) {
     report["tile_height"] = tile_height;
     report["seed"] = options.mixing.seed;
     report["columns"] = options.columns;
+    const auto columns_methods = column_methods(options.columns);
+    if (std::find(columns_methods.begin(), columns_methods.end(), "cutmix") != columns_methods.end()) {
+        report["box_sampling"] = options.mixing.box_sampling;
+    }
     auto& row_reports = report["rows"] = nlohmann::ordered_json::array();
 
     for (index_t row = 0; row < rows; ++row) {

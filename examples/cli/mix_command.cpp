@@ -1,7 +1,7 @@
 // resizemix mix: mix two images with ResizeMix, CutMix or Mixup.
 //
 //   resizemix mix --method resizemix|cutmix|mixup --source S --target T --out O
-//      [--seed N] [--scale-range MIN MAX] [--alpha A]
+//      [--seed N] [--scale-range MIN MAX] [--alpha A] [--box-sampling clip|inside]
 //      [--source-region random|salient|non-salient]
 //      [--paste-region corresponding|random|salient|non-salient]
 //      [--source-saliency MAP] [--target-saliency MAP] [--saliency contrast]
@@ -17,6 +17,7 @@
 //      when labels are given)}
 //   lambda is the source's share of the output: the weight of the source label.
 //   The same arguments give the same JSON and the same output bytes.
+//   For cutmix the JSON also says "box_sampling".
 //
 // METHODS AND THEIR OPTIONS (an option that does not apply is an error)
 //   resizemix  the whole source, resized by tau ~ U(MIN, MAX) (default 0.1 0.8)
@@ -25,7 +26,10 @@
 //   cutmix     a box from Beta(A, A) (default A = 1), cut at --source-region
 //              (random, default; salient / non-salient need a source map)
 //              and pasted at --paste-region (corresponding, default; random,
-//              salient, non-salient).
+//              salient, non-salient). Random boxes follow --box-sampling:
+//              clip (default; centre uniform over the image, box clipped at
+//              the border, lambda its exact share: the CutMix paper, timm,
+//              torchvision) or inside (the whole box, placed where it fits).
 //   mixup      per-pixel blend with weight lambda ~ Beta(A, A).
 //
 // SAME SIZE
@@ -181,6 +185,7 @@ void run_mix(const mix_options& options) {
     report["seed"] = options.mixing.seed;
     report["lambda"] = info.lambda;
     if (options.method == "resizemix") report["tau"] = info.tau;
+    if (options.method == "cutmix") report["box_sampling"] = options.mixing.box_sampling;
     if (options.method != "mixup") {
         report["box"] = box_json(info.box);
         report["source_box"] = box_json(info.source_box);
@@ -226,7 +231,8 @@ subcommand add_mix_command(CLI::App& parent) {
     CLI::Option* source_label = add_integer_option(*mix, "--source-label", options->source_label, "Class of the source");
     CLI::Option* target_label = add_integer_option(*mix, "--target-label", options->target_label, "Class of the target");
     CLI::Option* num_classes = add_integer_option(*mix, "--num-classes", options->num_classes, "Number of classes K",
-                                                  index_t{1}, max_num_classes);
+                                                  index_t{1}, max_num_classes)
+                                   ->default_str("");
     CLI::Option* smoothing =
         mix->add_option("--label-smoothing", options->label_smoothing, "Label smoothing E in [0, 1)")->capture_default_str();
     source_label->needs(target_label, num_classes);

@@ -24,6 +24,13 @@ void add_mixer_options(CLI::App& command, mixer_options& options, offered_option
             ->default_str("0.1 0.8");
     options.alpha_option =
         command.add_option("--alpha", options.alpha, "cutmix, mixup: Beta(A, A) parameter, > 0")->capture_default_str();
+    options.box_sampling_option =
+        command
+            .add_option("--box-sampling", options.box_sampling,
+                        "cutmix, random boxes: clip (centre uniform over the image, box clipped at the border, as the "
+                        "CutMix paper, timm and torchvision do) or inside (the whole box, placed where it fits)")
+            ->check(CLI::IsMember({"clip", "inside"}))
+            ->capture_default_str();
     if (offered.regions) {
         options.source_region_option =
             command.add_option("--source-region", options.source_region, "cutmix: where the box is cut from the source")
@@ -66,6 +73,7 @@ void check_options_apply(const mixer_options& options, std::span<const std::stri
                          const std::string& chosen_by) {
     refuse_unless_read(options.scale_range_option, {"resizemix"}, methods, chosen_by);
     refuse_unless_read(options.alpha_option, {"cutmix", "mixup"}, methods, chosen_by);
+    refuse_unless_read(options.box_sampling_option, {"cutmix"}, methods, chosen_by);
     refuse_unless_read(options.source_region_option, {"cutmix"}, methods, chosen_by);
     refuse_unless_read(options.paste_region_option, {"resizemix", "cutmix"}, methods, chosen_by);
     refuse_unless_read(options.saliency_option, {"resizemix", "cutmix"}, methods, chosen_by);
@@ -108,7 +116,11 @@ resizemix::any_mixer make_mixer(const std::string& method, const mixer_options& 
                                shortest_text(options.alpha));
     }
     if (method == "cutmix") {
-        return resizemix::cut_mix{.alpha = options.alpha, .source_region = source_region, .paste_region = paste_region};
+        return resizemix::cut_mix{.alpha = options.alpha,
+                                  .source_region = source_region,
+                                  .paste_region = paste_region,
+                                  .box_sampling = options.box_sampling == "inside" ? resizemix::box_sampling::inside
+                                                                                   : resizemix::box_sampling::clip};
     }
     return resizemix::mixup{.alpha = options.alpha};
 }

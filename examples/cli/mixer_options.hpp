@@ -36,12 +36,14 @@ struct mixer_options {
     std::string source_region = "random";
     std::string paste_region;  ///< empty: the method's default (random for resizemix, corresponding for cutmix)
     std::string saliency;      ///< "contrast": maps computed from the images (contrast_saliency); empty: none
+    std::string box_sampling = "clip";  ///< cutmix's random boxes: "clip" (CutMix paper, timm) or "inside"
 
     CLI::Option* scale_range_option = nullptr;
     CLI::Option* alpha_option = nullptr;
     CLI::Option* source_region_option = nullptr;  ///< null where the subcommand does not offer it
     CLI::Option* paste_region_option = nullptr;
     CLI::Option* saliency_option = nullptr;
+    CLI::Option* box_sampling_option = nullptr;
 };
 
 /// Which of the optional shared options a subcommand offers.
@@ -50,7 +52,8 @@ struct offered_options {
     bool saliency = false;  ///< --saliency contrast
 };
 
-/// Declares the shared options on `command`, read into `options`.
+/// Declares the shared options on `command`, read into `options`: --seed, --max-pixels,
+/// --scale-range, --alpha, --box-sampling, and what `offered` adds.
 void add_mixer_options(CLI::App& command, mixer_options& options, offered_options offered);
 
 /// Refuses (usage_error) `given` when none of `methods` is among `readers`, the
