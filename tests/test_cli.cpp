@@ -21,6 +21,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <resizemix/contrast_saliency.hpp>
@@ -159,6 +160,15 @@ void expect_failure(const scratch& dir, const std::vector<std::string>& argument
     CHECK(result.out.empty());
     CHECK(read_text(out) == precious);
     CHECK(dir.listing() == before);
+}
+
+/// The photo and its inversion written as source.png and target.png: a same-size pair that differs everywhere.
+std::pair<std::string, std::string> same_size_pair(const scratch& dir, const pixels& photo) {
+    const std::string source = (dir.root / "source.png").string();
+    save_png(source, photo);
+    const std::string target = (dir.root / "target.png").string();
+    save_png(target, inverted(photo));
+    return {source, target};
 }
 
 std::vector<std::string> mix_without_out(const std::string& method, const std::string& source, const std::string& target) {
@@ -647,10 +657,9 @@ TEST_CASE("cli: --help states the same-size rule that cutmix and mixup follow", 
 TEST_CASE("cli: --saliency contrast centres the box on the contrast map's maximum, no map file needed", "[cli]") {
     const scratch dir("saliency-contrast");
     const pixels chelsea = load(data_file("chelsea.png"));
-    const std::string source = (dir.root / "source.png").string();
-    save_png(source, chelsea);
-    const std::string target = (dir.root / "target.png").string();
-    save_png(target, inverted(chelsea));
+    const auto files = same_size_pair(dir, chelsea);  // not a structured binding: clang 14 cannot capture those
+    const std::string& source = files.first;
+    const std::string& target = files.second;
     const json report = parse_report(run_cli(dir, mix_arguments("cutmix", source, target, dir.file("mixed.png")) +
                                                       std::vector<std::string>{"--source-region", "salient", "--saliency",
                                                                                "contrast", "--seed", "4"}));
@@ -672,10 +681,9 @@ TEST_CASE("cli: --saliency contrast centres the box on the contrast map's maximu
 TEST_CASE("cli: --box-sampling inside keeps CutMix's whole box; clip (the default) clips it at the border", "[cli]") {
     const scratch dir("box-sampling");
     const pixels chelsea = load(data_file("chelsea.png"));
-    const std::string source = (dir.root / "source.png").string();
-    save_png(source, chelsea);
-    const std::string target = (dir.root / "target.png").string();
-    save_png(target, inverted(chelsea));
+    const auto files = same_size_pair(dir, chelsea);  // not a structured binding: clang 14 cannot capture those
+    const std::string& source = files.first;
+    const std::string& target = files.second;
     const double width = chelsea.width;
     const double height = chelsea.height;
     // A whole box keeps the image's aspect ratio (up to rounding); a clipped one usually does not.
