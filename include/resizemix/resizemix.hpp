@@ -10,6 +10,7 @@
 #include "augment/augment.hpp"
 #include "batch.hpp"
 #include "compose.hpp"
+#include "contrast_saliency.hpp"
 #include "error.hpp"
 #include "geometry.hpp"
 #include "grad_cam.hpp"
