@@ -1,0 +1,808 @@
+// python/src/module.cpp: resizemix._core, the pybind11 binding behind `import resizemix`.
+//
+// Pixels never get copied on the way in: NumPy arrays (and anything else with
+// the buffer protocol) are viewed through their Py_buffer, CPU torch tensors
+// through tensor.numpy(), which shares the tensor's storage (see as_pixels).
+// Mixers are the C++ value types; mix() and mix_batch() release the GIL while
+// pixels move and take it back only to call a Python saliency callback.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <resizemix/resizemix.hpp>
+
+namespace py = pybind11;
+using resizemix::index_t;
+
+namespace {
+
+// --- Arguments ---------------------------------------------------------------
+
+[[noreturn]] void type_error(const std::string& message) { throw py::type_error(message); }
+[[noreturn]] void value_error(const std::string& message) { throw py::value_error(message); }
+
+std::string type_name(py::handle object) { return py::str(py::type::handle_of(object).attr("__name__")); }
+
+/// True for a torch.Tensor, without importing torch when the caller has not.
+bool is_torch_tensor(py::handle object) {
+    PyObject* torch = PyDict_GetItemString(PyImport_GetModuleDict(), "torch");  // borrowed
+    if (torch == nullptr) return false;
+    const py::object tensor_type = py::reinterpret_borrow<py::object>(torch).attr("Tensor");
+    return PyObject_IsInstance(object.ptr(), tensor_type.ptr()) == 1;
+}
+
+/// A CPU torch tensor as a NumPy array sharing its storage. tensor.numpy() is
+/// the zero-copy route that torch 1.13 and NumPy 1.24 both guarantee writable
+/// and strided (np.from_dlpack in NumPy 1.24 gives no write access, and
+/// __array_interface__ is not defined by torch); it also refuses what cannot be
+/// shared (GPU memory, autograd history), which we turn into messages that
+/// name the argument.
+py::object tensor_as_numpy(py::handle tensor, const char* argument, bool writable) {
+    const std::string device = py::str(tensor.attr("device").attr("type"));
+    if (device != "cpu") {
+        type_error(std::string(argument) + " is a torch tensor on device '" + device +
+                   "'; resizemix mixes CPU memory: pass tensor.cpu() (and copy the result back)");
+    }
+    const std::string dtype = py::str(tensor.attr("dtype"));
+    if (dtype != "torch.uint8" && dtype != "torch.float32") {
+        type_error(std::string(argument) + " has dtype " + dtype +
+                   "; resizemix mixes torch.uint8 and torch.float32 tensors: convert with .to(torch.float32)");
+    }
+    if (writable && tensor.attr("requires_grad").cast<bool>()) {
+        value_error(std::string(argument) + " requires grad; mixing writes it in place, which autograd cannot "
+                                            "record: mix before the forward pass or pass tensor.detach()");
+    }
+    return tensor.attr("detach")().attr("numpy")();
+}
+
+/// The pixel types resizemix computes with.
+enum class pixel_kind { u8, f32 };
+
+/// A Py_buffer, released when its holder goes (also when a constructor throws).
+struct held_buffer {
+    Py_buffer view{};
+    bool held = false;
+    held_buffer() = default;
+    held_buffer(const held_buffer&) = delete;
+    held_buffer& operator=(const held_buffer&) = delete;
+    ~held_buffer() {
+        if (held) PyBuffer_Release(&view);
+    }
+};
+
+/// A Py_buffer held for the length of a call (so the exporter cannot resize
+/// or free the memory meanwhile), with its strides in elements.
+class pixel_buffer {
+public:
+    /// Views `object` (an array, anything with the buffer protocol, or a CPU
+    /// tensor) of `rank` dimensions; `writable` demands write access.
+    pixel_buffer(py::handle object, const char* argument, int rank, bool writable) : argument_(argument) {
+        owner_ = is_torch_tensor(object) ? tensor_as_numpy(object, argument, writable)
+                                         : py::reinterpret_borrow<py::object>(object);
+        from_tensor_ = !owner_.is(object);
+        if (PyObject_CheckBuffer(owner_.ptr()) == 0) {
+            type_error(std::string(argument) + " must be a NumPy array or a CPU torch tensor, got " +
+                       type_name(object));
+        }
+        if (PyObject_GetBuffer(owner_.ptr(), &buffer_.view, PyBUF_RECORDS_RO) != 0) throw py::error_already_set();
+        buffer_.held = true;
+        if (writable && view_.readonly) {
+            value_error(std::string(argument) + " is read-only; resizemix writes it in place: pass a writable "
+                                                "array (np.array(x) or x.copy()) or give out=");
+        }
+        const std::string format = view_.format == nullptr ? "B" : view_.format;
+        if (format == "B" && view_.itemsize == 1) {
+            kind_ = pixel_kind::u8;
+        } else if ((format == "f" || format == "<f" || format == "=f") && view_.itemsize == 4) {
+            kind_ = pixel_kind::f32;
+        } else {
+            type_error(std::string(argument) + " has element format '" + format + "' (" + dtype_name() +
+                       "); resizemix mixes uint8 and float32 pixels: convert with .astype(np.float32)");
+        }
+        if (view_.ndim != rank) {
+            value_error(std::string(argument) + " must have " + std::to_string(rank) + " dimensions, got " +
+                        std::to_string(view_.ndim) + " (shape " + shape_text() + ")");
+        }
+        for (int r = 0; r < rank; ++r) {
+            if (view_.shape[r] < 1) {
+                value_error(std::string(argument) + " has shape " + shape_text() +
+                            "; every dimension must be at least 1");
+            }
+            if (view_.strides[r] % view_.itemsize != 0) {
+                value_error(std::string(argument) + " has a stride of " + std::to_string(view_.strides[r]) +
+                            " bytes on axis " + std::to_string(r) + ", not a multiple of its " +
+                            std::to_string(view_.itemsize) + "-byte elements");
+            }
+        }
+    }
+    pixel_buffer(const pixel_buffer&) = delete;
+    pixel_buffer& operator=(const pixel_buffer&) = delete;
+
+    [[nodiscard]] pixel_kind kind() const noexcept { return kind_; }
+    [[nodiscard]] bool from_tensor() const noexcept { return from_tensor_; }
+    [[nodiscard]] const char* argument() const noexcept { return argument_; }
+    [[nodiscard]] index_t extent(int r) const noexcept { return static_cast<index_t>(view_.shape[r]); }
+    [[nodiscard]] index_t stride(int r) const noexcept {
+        return static_cast<index_t>(view_.strides[r] / view_.itemsize);
+    }
+    template <class T>
+    [[nodiscard]] T* data() const noexcept {
+        return static_cast<T*>(view_.buf);
+    }
+
+    [[nodiscard]] std::string shape_text() const {
+        std::string text = "(";
+        for (int r = 0; r < view_.ndim; ++r) text += (r ? ", " : "") + std::to_string(view_.shape[r]);
+        return text + (view_.ndim == 1 ? ",)" : ")");
+    }
+
+private:
+    [[nodiscard]] std::string dtype_name() const {
+        try {
+            return py::str(py::dtype(std::string(view_.format == nullptr ? "B" : view_.format)));
+        } catch (const py::error_already_set&) {
+            return "unknown dtype";
+        }
+    }
+
+    const char* argument_;
+    py::object owner_;  // destroyed after buffer_ releases its view
+    held_buffer buffer_;
+    Py_buffer& view_ = buffer_.view;
+    bool from_tensor_ = false;
+    pixel_kind kind_ = pixel_kind::u8;
+};
+
+/// Where the channel axis is: the logical order is always (n,) c, y, x.
+bool channels_last(const std::string& layout, bool batch) {
+    if (layout == (batch ? "nchw" : "chw")) return false;
+    if (layout == (batch ? "nhwc" : "hwc")) return true;
+    value_error(std::string("layout must be ") + (batch ? "'nchw' or 'nhwc'" : "'chw' or 'hwc'") + ", got '" +
+                layout + "'");
+}
+
+template <class T>
+resizemix::batch_view<T> batch_of(const pixel_buffer& buffer, bool last) {
+    if (last) {
+        return {buffer.data<T>(), buffer.extent(0), buffer.extent(3), buffer.extent(1), buffer.extent(2),
+                buffer.stride(0), buffer.stride(3), buffer.stride(1), buffer.stride(2)};
+    }
+    return {buffer.data<T>(), buffer.extent(0), buffer.extent(1), buffer.extent(2), buffer.extent(3),
+            buffer.stride(0), buffer.stride(1), buffer.stride(2), buffer.stride(3)};
+}
+
+template <class T>
+resizemix::image_view<T> image_of(const pixel_buffer& buffer, bool last) {
+    if (last) {
+        return {buffer.data<T>(), buffer.extent(2), buffer.extent(0), buffer.extent(1),
+                buffer.stride(2), buffer.stride(0), buffer.stride(1)};
+    }
+    return {buffer.data<T>(), buffer.extent(0), buffer.extent(1), buffer.extent(2),
+            buffer.stride(0), buffer.stride(1), buffer.stride(2)};
+}
+
+void check_same_kind(const pixel_buffer& a, const pixel_buffer& b) {
+    if (a.kind() != b.kind()) {
+        type_error(std::string(b.argument()) + " must have the dtype of " + a.argument() + " (" +
+                   (a.kind() == pixel_kind::u8 ? "uint8" : "float32") + ")");
+    }
+}
+
+resizemix::region region_from(const std::string& text, const char* argument) {
+    if (text == "random") return resizemix::region::random;
+    if (text == "corresponding") return resizemix::region::corresponding;
+    if (text == "salient") return resizemix::region::salient;
+    if (text == "non-salient" || text == "non_salient") return resizemix::region::non_salient;
+    value_error(std::string(argument) + " must be 'random', 'corresponding', 'salient' or 'non-salient', got '" +
+                text + "'");
+}
+
+resizemix::interpolation interpolation_from(const std::string& text) {
+    if (text == "bilinear") return resizemix::interpolation::bilinear;
+    if (text == "nearest") return resizemix::interpolation::nearest;
+    if (text == "area") return resizemix::interpolation::area;
+    value_error("interpolation must be 'bilinear', 'nearest' or 'area', got '" + text + "'");
+}
+
+const char* interpolation_name(resizemix::interpolation method) {
+    switch (method) {
+        case resizemix::interpolation::bilinear: return "bilinear";
+        case resizemix::interpolation::nearest: return "nearest";
+        case resizemix::interpolation::area: return "area";
+    }
+    return "unknown";
+}
+
+// --- Saliency ------------------------------------------------------------------
+
+/// A 2-D array-like as a saliency map (copied: maps are small, and the library owns its maps).
+resizemix::saliency_map map_from(py::handle object, const std::string& argument) {
+    py::object source = is_torch_tensor(object) ? object.attr("detach")().attr("cpu")().attr("numpy")()
+                                                : py::reinterpret_borrow<py::object>(object);
+    py::array_t<float, py::array::c_style | py::array::forcecast> values;
+    try {
+        values = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(source);
+    } catch (const py::error_already_set&) {
+        values = {};
+    }
+    if (!values) type_error(argument + " must be a 2-D array of numbers, got " + type_name(object));
+    if (values.ndim() != 2) {
+        value_error(argument + " must be a 2-D (height, width) map, got " + std::to_string(values.ndim()) +
+                    " dimensions");
+    }
+    if (values.shape(0) < 1 || values.shape(1) < 1) value_error(argument + " must not be empty");
+    std::vector<float> copied(values.data(), values.data() + values.size());
+    return {static_cast<index_t>(values.shape(0)), static_cast<index_t>(values.shape(1)), std::move(copied)};
+}
+
+/// Where maps come from: nothing, fixed arrays, or a Python callable. Called
+/// without the GIL (from inside mix / mix_batch): it takes the GIL itself.
+struct python_saliency {
+    py::object callback;                                      // callable(query) -> 2-D map, or None
+    std::optional<resizemix::saliency_map> source;           // mix(): the source's map
+    std::optional<resizemix::saliency_map> target;           // mix(): the target's map
+    std::vector<resizemix::saliency_map> per_sample;          // mix_batch(): one map per sample
+
+    resizemix::saliency_map operator()(const resizemix::saliency_query& query) const {
+        if (!per_sample.empty() && query.image_index >= 0) {
+            return per_sample[static_cast<std::size_t>(query.image_index)];
+        }
+        if (query.role == resizemix::image_role::source && source) return *source;
+        if (query.role == resizemix::image_role::target && target) return *target;
+        if (!callback || callback.is_none()) return {};
+        const py::gil_scoped_acquire gil;
+        const py::object map = callback(query);
+        return map_from(map, "the saliency callback's result");
+    }
+};
+
+/// Holds python_saliency so the callback object is released with the GIL held.
+python_saliency saliency_from(const py::object& saliency, index_t count) {
+    python_saliency provider;
+    if (saliency.is_none()) return provider;
+    if (PyCallable_Check(saliency.ptr()) != 0) {
+        provider.callback = saliency;
+        return provider;
+    }
+    py::object source = is_torch_tensor(saliency) ? saliency.attr("detach")().attr("cpu")().attr("numpy")() : saliency;
+    const auto maps = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(source);
+    if (!maps || maps.ndim() != 3) {
+        value_error("saliency must be a callable or an (N, height, width) array of maps, got " + type_name(saliency));
+    }
+    if (maps.shape(0) != count) {
+        value_error("saliency has " + std::to_string(maps.shape(0)) + " maps but the batch has " +
+                    std::to_string(count) + " samples");
+    }
+    for (index_t i = 0; i < count; ++i) {
+        provider.per_sample.push_back(map_from(maps[py::int_(i)], "saliency[" + std::to_string(i) + "]"));
+    }
+    return provider;
+}
+
+// --- Mixers ----------------------------------------------------------------------
+
+/// A one_of / sometimes built from the binding's mixers. Every leaf the
+/// binding can build (resize_mix, cut_mix, mixup) renders from the source only
+/// or reads the target only at the pixel it writes, so the composition may
+/// render straight into its box in place, as the concrete types do; any_mixer
+/// alone cannot know that about what it holds.
+struct composed_mixer {
+    static constexpr const char* name = "one_of";
+    static constexpr bool patch_may_alias_target = true;
+    resizemix::any_mixer inner;
+
+    void validate() const { inner.validate(); }
+    template <class SourceT, class TargetT, class Provider>
+    resizemix::mix_info plan(resizemix::image_view<SourceT> source, resizemix::image_view<TargetT> target,
+                             resizemix::rng& random, Provider&& saliency) const {
+        return inner.plan(source, target, random, saliency);
+    }
+    template <class SourceT, class TargetT, class T>
+    void render(const resizemix::mix_info& info, resizemix::image_view<SourceT> source,
+                resizemix::image_view<TargetT> target, resizemix::image_view<T> patch) const {
+        inner.render(info, source, target, patch);
+    }
+};
+
+using mixer_variant = std::variant<resizemix::resize_mix, resizemix::cut_mix, resizemix::mixup, composed_mixer>;
+
+/// The base of every Python mixer class: the C++ mixer it stands for.
+struct py_mixer {
+    virtual ~py_mixer() = default;
+    mixer_variant mixer;
+
+    [[nodiscard]] resizemix::any_mixer erased() const {
+        return std::visit(
+            [](const auto& m) -> resizemix::any_mixer {
+                if constexpr (std::is_same_v<std::decay_t<decltype(m)>, composed_mixer>) {
+                    return m.inner;
+                } else {
+                    return resizemix::any_mixer(m);
+                }
+            },
+            mixer);
+    }
+};
+
+struct py_resize_mix : py_mixer {
+    explicit py_resize_mix(resizemix::resize_mix m) {
+        m.validate();
+        mixer = m;
+    }
+    [[nodiscard]] const resizemix::resize_mix& get() const { return std::get<resizemix::resize_mix>(mixer); }
+};
+struct py_cut_mix : py_mixer {
+    explicit py_cut_mix(resizemix::cut_mix m) {
+        m.validate();
+        mixer = m;
+    }
+    [[nodiscard]] const resizemix::cut_mix& get() const { return std::get<resizemix::cut_mix>(mixer); }
+};
+struct py_mixup : py_mixer {
+    explicit py_mixup(resizemix::mixup m) {
+        m.validate();
+        mixer = m;
+    }
+    [[nodiscard]] const resizemix::mixup& get() const { return std::get<resizemix::mixup>(mixer); }
+};
+
+/// one_of: keeps its Python branches for repr and pickling.
+struct py_one_of : py_mixer {
+    std::vector<std::pair<py::object, double>> branches;
+
+    explicit py_one_of(const py::sequence& choices) {
+        std::vector<resizemix::weighted<resizemix::any_mixer>> erased_branches;
+        for (std::size_t k = 0; k < choices.size(); ++k) {
+            py::object choice = choices[k];
+            py::object branch = choice;
+            double weight = 1.0;
+            if (py::isinstance<py::tuple>(choice) || py::isinstance<py::list>(choice)) {
+                const auto pair = choice.cast<py::sequence>();
+                if (pair.size() != 2) {
+                    value_error("one_of: branch " + std::to_string(k) + " must be a mixer or a (mixer, weight) pair");
+                }
+                branch = pair[0];
+                weight = pair[1].cast<double>();
+            }
+            if (!py::isinstance<py_mixer>(branch)) {
+                type_error("one_of: branch " + std::to_string(k) + " must be a resizemix mixer, got " +
+                           type_name(branch));
+            }
+            erased_branches.push_back({branch.cast<const py_mixer&>().erased(), weight});
+            branches.emplace_back(branch, weight);
+        }
+        mixer = composed_mixer{resizemix::any_mixer(resizemix::one_of_any(std::move(erased_branches)))};
+    }
+};
+
+/// sometimes: keeps its Python mixer for repr and pickling.
+struct py_sometimes : py_mixer {
+    py::object inner;
+    double probability;
+
+    py_sometimes(py::object wrapped, double p) : inner(std::move(wrapped)), probability(p) {
+        if (!py::isinstance<py_mixer>(inner)) type_error("sometimes: mixer must be a resizemix mixer, got " + type_name(inner));
+        mixer = composed_mixer{
+            resizemix::any_mixer(resizemix::sometimes(inner.cast<const py_mixer&>().erased(), probability))};
+    }
+};
+
+// --- Records ------------------------------------------------------------------------
+
+py::tuple box_tuple(const resizemix::box& b) { return py::make_tuple(b.x, b.y, b.width, b.height); }
+
+/// mix_batch's records, kept in C++ until asked for: building N Python
+/// objects per call would cost more than mixing a batch of small images.
+struct batch_records {
+    std::vector<resizemix::sample_record> samples;
+
+    template <class Field>
+    py::array column(Field field) const {
+        using value = decltype(field(samples.front()));
+        py::array_t<value> values(static_cast<py::ssize_t>(samples.size()));
+        auto out = values.template mutable_unchecked<1>();
+        for (std::size_t i = 0; i < samples.size(); ++i) out(static_cast<py::ssize_t>(i)) = field(samples[i]);
+        return values;
+    }
+    py::array boxes(bool source) const {
+        py::array_t<std::int64_t> values({static_cast<py::ssize_t>(samples.size()), py::ssize_t{4}});
+        auto out = values.mutable_unchecked<2>();
+        for (std::size_t i = 0; i < samples.size(); ++i) {
+            const resizemix::box& b = source ? samples[i].info.source_box : samples[i].info.box;
+            const auto row = static_cast<py::ssize_t>(i);
+            out(row, 0) = b.x;
+            out(row, 1) = b.y;
+            out(row, 2) = b.width;
+            out(row, 3) = b.height;
+        }
+        return values;
+    }
+};
+
+// --- Mixing ----------------------------------------------------------------------------
+
+std::uint64_t checked_u64(const py::int_& value, const char* argument) {
+    const std::string shown = py::repr(value);
+    if (value < py::int_(0)) value_error(std::string(argument) + " must be >= 0, got " + shown);
+    if (PyLong_AsUnsignedLongLong(value.ptr()) == static_cast<unsigned long long>(-1) && PyErr_Occurred() != nullptr) {
+        PyErr_Clear();
+        value_error(std::string(argument) + " must fit 64 bits, got " + shown);
+    }
+    return static_cast<std::uint64_t>(PyLong_AsUnsignedLongLong(value.ptr()));
+}
+
+py::object mix_pair(const py_mixer& mixer, const py::object& source_object, const py::object& target_object,
+                    const py::object& out_object, const py::int_& seed, const py::int_& stream,
+                    const std::string& layout, const py::object& source_saliency,
+                    const py::object& target_saliency, const py::object& saliency) {
+    const bool last = channels_last(layout, /*batch=*/false);
+    const bool in_place = out_object.is_none();
+    const pixel_buffer source(source_object, "source", 3, false);
+    const pixel_buffer target(target_object, "target", 3, in_place);
+    check_same_kind(source, target);
+    std::optional<pixel_buffer> out;
+    if (!in_place) {
+        out.emplace(out_object, "out", 3, true);
+        check_same_kind(target, *out);
+    }
+    python_saliency provider;
+    if (!saliency.is_none()) {
+        if (PyCallable_Check(saliency.ptr()) == 0) type_error("saliency must be a callable(query) -> map");
+        provider.callback = saliency;
+    }
+    if (!source_saliency.is_none()) provider.source = map_from(source_saliency, "source_saliency");
+    if (!target_saliency.is_none()) provider.target = map_from(target_saliency, "target_saliency");
+    resizemix::rng random(checked_u64(seed, "seed"), checked_u64(stream, "stream"));
+    const pixel_buffer& written = in_place ? target : *out;
+
+    auto run = [&]<class T>(T*) {
+        const auto source_view = image_of<const T>(source, last);
+        const auto target_view = image_of<const T>(target, last);
+        const auto out_view = image_of<T>(written, last);
+        const py::gil_scoped_release no_gil;
+        return std::visit([&](const auto& m) { return resizemix::detail::run_mixer(m, source_view, target_view,
+                                                                                     out_view, random, provider); },
+                          mixer.mixer);
+    };
+    const resizemix::mix_info info =
+        source.kind() == pixel_kind::u8 ? run(static_cast<std::uint8_t*>(nullptr)) : run(static_cast<float*>(nullptr));
+    return py::cast(info);
+}
+
+resizemix::pairing pairing_from(const std::string& text) {
+    if (text == "shuffle") return resizemix::pairing::shuffle;
+    if (text == "flip") return resizemix::pairing::flip;
+    value_error("pairing must be 'shuffle' or 'flip' (or pass partners=), got '" + text + "'");
+}
+
+/// Class indices as int64, from any 1-D integer array, tensor or sequence.
+std::vector<std::int64_t> class_indices(const py::object& labels, index_t count) {
+    py::object source = is_torch_tensor(labels) ? labels.attr("detach")().attr("cpu")().attr("numpy")() : labels;
+    py::array array;
+    try {
+        array = py::array::ensure(source);
+    } catch (const py::error_already_set&) {
+    }
+    if (!array) type_error("labels must be an array of class indices, got " + type_name(labels));
+    const char kind = array.dtype().kind();
+    if (kind != 'i' && kind != 'u') {
+        type_error("labels must hold integer class indices (int64), got dtype " + std::string(py::str(array.dtype())));
+    }
+    if (array.ndim() != 1 || array.shape(0) != count) {
+        value_error("labels must have shape (" + std::to_string(count) + ",), one class per sample");
+    }
+    const auto values = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(array);
+    return {values.data(), values.data() + values.size()};
+}
+
+py::tuple mix_batch(const py_mixer& mixer, const py::object& images_object, const py::object& labels_object,
+                    const py::object& out_object, index_t num_classes, float label_smoothing, const py::int_& seed,
+                    const py::int_& epoch, int threads, const std::string& pairing, const py::object& partners,
+                    bool per_batch, const std::string& layout, const py::object& saliency) {
+    const bool last = channels_last(layout, /*batch=*/true);
+    const bool in_place = out_object.is_none();
+    const pixel_buffer images(images_object, "images", 4, in_place);
+    std::optional<pixel_buffer> out;
+    if (!in_place) {
+        out.emplace(out_object, "out", 4, true);
+        check_same_kind(images, *out);
+    }
+    const index_t count = images.extent(0);
+
+    resizemix::batch_options options;
+    options.seed = checked_u64(seed, "seed");
+    options.epoch = checked_u64(epoch, "epoch");
+    if (threads < 0) value_error("threads must be >= 0 (0 = every core), got " + std::to_string(threads));
+    options.threads = static_cast<unsigned>(threads);
+    options.pairing = pairing_from(pairing);
+    if (!partners.is_none()) {
+        options.pairing = resizemix::pairing::given;
+        for (const auto& partner : class_indices(partners, count)) options.partners.push_back(partner);
+    }
+    options.parameters = per_batch ? resizemix::parameter_sharing::per_batch : resizemix::parameter_sharing::per_sample;
+    if (num_classes < 0) value_error("num_classes must be >= 0, got " + std::to_string(num_classes));
+    options.num_classes = num_classes;
+    options.label_smoothing = label_smoothing;
+    std::vector<std::int64_t> labels;
+    if (!labels_object.is_none()) {
+        if (num_classes == 0) value_error("labels were given but num_classes is 0; set num_classes");
+        labels = class_indices(labels_object, count);
+    } else if (num_classes > 0) {
+        value_error("num_classes is " + std::to_string(num_classes) + " but no labels were given");
+    }
+    const python_saliency provider = saliency_from(saliency, count);
+    const pixel_buffer& written = in_place ? images : *out;
+
+    auto run = [&]<class T>(T*) {
+        const auto input = batch_of<T>(images, last);
+        const auto output = batch_of<T>(written, last);
+        const py::gil_scoped_release no_gil;
+        return std::visit(
+            [&](const auto& m) {
+                return resizemix::mix_batch(m, resizemix::batch_view<const T>(input), labels, output, options,
+                                            provider);
+            },
+            mixer.mixer);
+    };
+    resizemix::batch_result result =
+        images.kind() == pixel_kind::u8 ? run(static_cast<std::uint8_t*>(nullptr)) : run(static_cast<float*>(nullptr));
+
+    py::object soft_labels = py::none();
+    if (num_classes > 0) {
+        py::array_t<float> matrix({static_cast<py::ssize_t>(result.labels.rows()),
+                                   static_cast<py::ssize_t>(result.labels.cols())});
+        Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+            matrix.mutable_data(), result.labels.rows(), result.labels.cols()) = result.labels;
+        soft_labels = std::move(matrix);
+        if (images.from_tensor()) soft_labels = py::module_::import("torch").attr("from_numpy")(soft_labels);
+    }
+    auto records = std::make_shared<batch_records>();
+    records->samples = std::move(result.samples);
+    return py::make_tuple(soft_labels, py::cast(records));
+}
+
+std::string mix_info_repr(const resizemix::mix_info& info) {
+    std::ostringstream text;
+    text << "method='" << info.method << "', lambda_=" << info.lambda << ", box=(" << info.box.x << ", "
+         << info.box.y << ", " << info.box.width << ", " << info.box.height << "), source_box=("
+         << info.source_box.x << ", " << info.source_box.y << ", " << info.source_box.width << ", "
+         << info.source_box.height << "), tau=" << info.tau << ", choice=" << info.choice;
+    return text.str();
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "resizemix: ResizeMix, CutMix and Mixup on NumPy arrays and CPU torch tensors, in place.";
+    py::register_exception<resizemix::error>(m, "Error", PyExc_ValueError);
+
+    py::class_<resizemix::mix_info>(m, "MixInfo", "What one mix did (the C++ resizemix::mix_info).")
+        .def_property_readonly("box", [](const resizemix::mix_info& i) { return box_tuple(i.box); },
+                               "(x, y, width, height) of the source pixels in the output")
+        .def_property_readonly("source_box", [](const resizemix::mix_info& i) { return box_tuple(i.source_box); },
+                               "(x, y, width, height) of the source region used (the whole source for ResizeMix)")
+        .def_readonly("lambda_", &resizemix::mix_info::lambda, "the source label weight, in [0, 1]")
+        .def_readonly("tau", &resizemix::mix_info::tau, "ResizeMix scale factor; 0 for the other mixers")
+        .def_property_readonly("method", [](const resizemix::mix_info& i) { return std::string(i.method); },
+                               "'resizemix', 'cutmix', 'mixup' or 'none' (not mixed)")
+        .def_readonly("choice", &resizemix::mix_info::choice, "for one_of: the branch that ran; -1 otherwise")
+        .def("__repr__", [](const resizemix::mix_info& i) { return "MixInfo(" + mix_info_repr(i) + ")"; });
+
+    py::class_<resizemix::sample_record>(m, "SampleRecord", "What happened to one sample of mix_batch.")
+        .def_readonly("partner", &resizemix::sample_record::partner, "the sample whose pixels and label were mixed in")
+        .def_readonly("info", &resizemix::sample_record::info)
+        .def_property_readonly("box", [](const resizemix::sample_record& r) { return box_tuple(r.info.box); })
+        .def_property_readonly("source_box", [](const resizemix::sample_record& r) { return box_tuple(r.info.source_box); })
+        .def_property_readonly("lambda_", [](const resizemix::sample_record& r) { return r.info.lambda; })
+        .def_property_readonly("tau", [](const resizemix::sample_record& r) { return r.info.tau; })
+        .def_property_readonly("method", [](const resizemix::sample_record& r) { return std::string(r.info.method); })
+        .def_property_readonly("choice", [](const resizemix::sample_record& r) { return r.info.choice; })
+        .def("__repr__", [](const resizemix::sample_record& r) {
+            return "SampleRecord(partner=" + std::to_string(r.partner) + ", " + mix_info_repr(r.info) + ")";
+        });
+
+    py::class_<batch_records, std::shared_ptr<batch_records>>(
+        m, "BatchRecords",
+        "Per-sample records of mix_batch: index it for a SampleRecord, or read whole columns as NumPy arrays.")
+        .def("__len__", [](const batch_records& r) { return r.samples.size(); })
+        .def("__getitem__",
+             [](const batch_records& r, py::ssize_t i) {
+                 const auto size = static_cast<py::ssize_t>(r.samples.size());
+                 if (i < 0) i += size;
+                 if (i < 0 || i >= size) throw py::index_error("sample index out of range");
+                 return r.samples[static_cast<std::size_t>(i)];
+             })
+        .def_property_readonly("partner", [](const batch_records& r) {
+            return r.column([](const resizemix::sample_record& s) { return static_cast<std::int64_t>(s.partner); });
+        }, "int64 (N,): each sample's partner")
+        .def_property_readonly("lambda_", [](const batch_records& r) {
+            return r.column([](const resizemix::sample_record& s) { return s.info.lambda; });
+        }, "float64 (N,): each sample's source label weight")
+        .def_property_readonly("tau", [](const batch_records& r) {
+            return r.column([](const resizemix::sample_record& s) { return s.info.tau; });
+        }, "float64 (N,): ResizeMix scales (0 elsewhere)")
+        .def_property_readonly("choice", [](const batch_records& r) {
+            return r.column([](const resizemix::sample_record& s) { return static_cast<std::int64_t>(s.info.choice); });
+        }, "int64 (N,): one_of branch per sample (-1 without one_of)")
+        .def_property_readonly("box", [](const batch_records& r) { return r.boxes(false); },
+                               "int64 (N, 4): x, y, width, height of each pasted box")
+        .def_property_readonly("source_box", [](const batch_records& r) { return r.boxes(true); },
+                               "int64 (N, 4): x, y, width, height of each source region")
+        .def_property_readonly("method", [](const batch_records& r) {
+            py::list methods;
+            for (const auto& s : r.samples) methods.append(std::string(s.info.method));
+            return methods;
+        }, "list of str: the mixer that ran per sample");
+
+    py::class_<resizemix::saliency_query>(m, "SaliencyQuery",
+                                          "What a saliency callback is asked for: role, image_index, height, width.")
+        .def_property_readonly("role", [](const resizemix::saliency_query& q) {
+            return q.role == resizemix::image_role::source ? "source" : "target";
+        }, "'source' or 'target'")
+        .def_readonly("image_index", &resizemix::saliency_query::image_index, "batch index of the image (-1 for mix())")
+        .def_readonly("height", &resizemix::saliency_query::height, "the image height")
+        .def_readonly("width", &resizemix::saliency_query::width, "the image width")
+        .def("__repr__", [](const resizemix::saliency_query& q) {
+            return std::string("SaliencyQuery(role='") +
+                   (q.role == resizemix::image_role::source ? "source" : "target") +
+                   "', image_index=" + std::to_string(q.image_index) + ", height=" + std::to_string(q.height) +
+                   ", width=" + std::to_string(q.width) + ")";
+        });
+
+    py::class_<py_mixer>(m, "Mixer", "Base class of every resizemix mixer.");
+
+    py::class_<py_resize_mix, py_mixer>(m, "ResizeMix",
+                                        "ResizeMix: the whole source resized by tau ~ U(scale_min, scale_max) and "
+                                        "pasted into the target; lambda is the patch's exact pixel share.")
+        .def(py::init([](float scale_min, float scale_max, const std::string& paste_region,
+                         const std::string& interpolation) {
+                 return py_resize_mix(resizemix::resize_mix{.scale_min = scale_min,
+                                                            .scale_max = scale_max,
+                                                            .paste_region = region_from(paste_region, "paste_region"),
+                                                            .interpolation = interpolation_from(interpolation)});
+             }),
+             py::arg("scale_min") = 0.1f, py::arg("scale_max") = 0.8f, py::arg("paste_region") = "random",
+             py::arg("interpolation") = "bilinear")
+        .def_property_readonly("scale_min", [](const py_resize_mix& r) { return r.get().scale_min; })
+        .def_property_readonly("scale_max", [](const py_resize_mix& r) { return r.get().scale_max; })
+        .def_property_readonly("paste_region", [](const py_resize_mix& r) { return resizemix::to_string(r.get().paste_region); })
+        .def_property_readonly("interpolation", [](const py_resize_mix& r) { return interpolation_name(r.get().interpolation); })
+        .def("__repr__", [](const py_resize_mix& r) {
+            std::ostringstream text;
+            text << "ResizeMix(scale_min=" << r.get().scale_min << ", scale_max=" << r.get().scale_max
+                 << ", paste_region='" << resizemix::to_string(r.get().paste_region) << "', interpolation='"
+                 << interpolation_name(r.get().interpolation) << "')";
+            return text.str();
+        })
+        .def(py::pickle(
+            [](const py_resize_mix& r) {
+                return py::make_tuple(r.get().scale_min, r.get().scale_max, resizemix::to_string(r.get().paste_region),
+                                      interpolation_name(r.get().interpolation));
+            },
+            [](const py::tuple& state) {
+                return py_resize_mix(resizemix::resize_mix{
+                    .scale_min = state[0].cast<float>(),
+                    .scale_max = state[1].cast<float>(),
+                    .paste_region = region_from(state[2].cast<std::string>(), "paste_region"),
+                    .interpolation = interpolation_from(state[3].cast<std::string>())});
+            }));
+
+    py::class_<py_cut_mix, py_mixer>(m, "CutMix",
+                                     "CutMix: a box of side sqrt(1 - Beta(alpha, alpha)) cut from the source and "
+                                     "pasted into the target; lambda is the box's exact pixel share.")
+        .def(py::init([](float alpha, const std::string& source_region, const std::string& paste_region) {
+                 return py_cut_mix(resizemix::cut_mix{.alpha = alpha,
+                                                      .source_region = region_from(source_region, "source_region"),
+                                                      .paste_region = region_from(paste_region, "paste_region")});
+             }),
+             py::arg("alpha") = 1.0f, py::arg("source_region") = "random", py::arg("paste_region") = "corresponding")
+        .def_property_readonly("alpha", [](const py_cut_mix& c) { return c.get().alpha; })
+        .def_property_readonly("source_region", [](const py_cut_mix& c) { return resizemix::to_string(c.get().source_region); })
+        .def_property_readonly("paste_region", [](const py_cut_mix& c) { return resizemix::to_string(c.get().paste_region); })
+        .def("__repr__", [](const py_cut_mix& c) {
+            std::ostringstream text;
+            text << "CutMix(alpha=" << c.get().alpha << ", source_region='" << resizemix::to_string(c.get().source_region)
+                 << "', paste_region='" << resizemix::to_string(c.get().paste_region) << "')";
+            return text.str();
+        })
+        .def(py::pickle(
+            [](const py_cut_mix& c) {
+                return py::make_tuple(c.get().alpha, resizemix::to_string(c.get().source_region),
+                                      resizemix::to_string(c.get().paste_region));
+            },
+            [](const py::tuple& state) {
+                return py_cut_mix(resizemix::cut_mix{
+                    .alpha = state[0].cast<float>(),
+                    .source_region = region_from(state[1].cast<std::string>(), "source_region"),
+                    .paste_region = region_from(state[2].cast<std::string>(), "paste_region")});
+            }));
+
+    py::class_<py_mixup, py_mixer>(m, "Mixup", "Mixup: the per-pixel blend lambda * source + (1 - lambda) * target, "
+                                               "lambda ~ Beta(alpha, alpha).")
+        .def(py::init([](float alpha) { return py_mixup(resizemix::mixup{.alpha = alpha}); }), py::arg("alpha") = 1.0f)
+        .def_property_readonly("alpha", [](const py_mixup& x) { return x.get().alpha; })
+        .def("__repr__", [](const py_mixup& x) {
+            std::ostringstream text;
+            text << "Mixup(alpha=" << x.get().alpha << ")";
+            return text.str();
+        })
+        .def(py::pickle([](const py_mixup& x) { return py::make_tuple(x.get().alpha); },
+                        [](const py::tuple& state) { return py_mixup(resizemix::mixup{.alpha = state[0].cast<float>()}); }));
+
+    py::class_<py_one_of, py_mixer>(m, "OneOf", "Picks one branch per sample with probability weight / total.")
+        .def(py::init<const py::sequence&>(), py::arg("branches"))
+        .def_property_readonly("branches", [](const py_one_of& o) {
+            py::list items;
+            for (const auto& [branch, weight] : o.branches) items.append(py::make_tuple(branch, weight));
+            return items;
+        })
+        .def("__repr__", [](const py_one_of& o) {
+            std::string text = "one_of([";
+            for (std::size_t k = 0; k < o.branches.size(); ++k) {
+                text += (k ? ", (" : "(") + std::string(py::repr(o.branches[k].first)) + ", " +
+                        std::string(py::repr(py::float_(o.branches[k].second))) + ")";
+            }
+            return text + "])";
+        })
+        .def(py::pickle(
+            [](const py_one_of& o) {
+                py::list items;
+                for (const auto& [branch, weight] : o.branches) items.append(py::make_tuple(branch, weight));
+                return py::make_tuple(items);
+            },
+            [](const py::tuple& state) { return py_one_of(state[0].cast<py::sequence>()); }));
+
+    py::class_<py_sometimes, py_mixer>(m, "Sometimes", "Mixes with probability `probability`; otherwise the target "
+                                                       "is left as it is (lambda 0, method 'none').")
+        .def(py::init<py::object, double>(), py::arg("mixer"), py::arg("probability"))
+        .def_readonly("mixer", &py_sometimes::inner)
+        .def_readonly("probability", &py_sometimes::probability)
+        .def("__repr__", [](const py_sometimes& s) {
+            return "sometimes(" + std::string(py::repr(s.inner)) + ", " +
+                   std::string(py::repr(py::float_(s.probability))) + ")";
+        })
+        .def(py::pickle([](const py_sometimes& s) { return py::make_tuple(s.inner, s.probability); },
+                        [](const py::tuple& state) { return py_sometimes(state[0], state[1].cast<double>()); }));
+
+    m.def("one_of", [](const py::sequence& branches) { return py_one_of(branches); }, py::arg("branches"),
+          "one_of([(ResizeMix(), 0.5), (CutMix(), 0.5)]): picks one branch per sample; a bare mixer has weight 1.");
+    m.def("sometimes", [](py::object mixer, double probability) { return py_sometimes(std::move(mixer), probability); },
+          py::arg("mixer"), py::arg("probability"), "sometimes(mixer, p): mixes a sample with probability p.");
+
+    m.def("mix", &mix_pair, py::arg("mixer"), py::arg("source"), py::arg("target"), py::arg("out") = py::none(),
+          py::kw_only(), py::arg("seed") = 0, py::arg("stream") = 0, py::arg("layout") = "chw",
+          py::arg("source_saliency") = py::none(), py::arg("target_saliency") = py::none(),
+          py::arg("saliency") = py::none(),
+          R"(Mixes one pair: source pixels into target (in place when out is None) or into out.
+
+source, target, out: 3-D uint8 or float32 NumPy arrays or CPU torch tensors, (C, H, W) for
+layout='chw' or (H, W, C) for layout='hwc', any strides. Draws come from rng(seed, stream),
+as in C++. Saliency (for salient / non-salient regions): 2-D maps as source_saliency /
+target_saliency, or saliency=callable(SaliencyQuery) -> 2-D map. Returns a MixInfo.)");
+
+    m.def("mix_batch", &mix_batch, py::arg("mixer"), py::arg("images"), py::arg("labels") = py::none(),
+          py::arg("out") = py::none(), py::kw_only(), py::arg("num_classes") = 0, py::arg("label_smoothing") = 0.0f,
+          py::arg("seed") = 0, py::arg("epoch") = 0, py::arg("threads") = 1, py::arg("pairing") = "shuffle",
+          py::arg("partners") = py::none(), py::arg("per_batch") = false, py::arg("layout") = "nchw",
+          py::arg("saliency") = py::none(),
+          R"(Mixes every sample of a batch with its partner, in place when out is None.
+
+images, out: 4-D uint8 or float32 NumPy arrays or CPU torch tensors, (N, C, H, W) for
+layout='nchw' (also channels_last tensors: strides are followed) or (N, H, W, C) for
+layout='nhwc'. labels: N int64 class indices (with num_classes > 0). Every draw comes
+from (seed, epoch, sample) exactly as C++ resizemix::mix_batch; threads (0 = every core)
+never change the bytes. pairing: 'shuffle' or 'flip', or partners=[...].
+saliency: an (N, h, w) array of maps or callable(SaliencyQuery) -> 2-D map.
+Returns (soft_labels, records): an (N, num_classes) float32 array (a tensor when images
+is a tensor; None without labels) and a BatchRecords.)");
+}

@@ -1,0 +1,176 @@
+// python/tests/reference_mix.cpp: the C++ side of the binding's byte-identity tests.
+//
+// Mixes a raw batch with the C++ library directly (concrete mixer types, no
+// binding code) and writes the output pixels, the soft labels and one record
+// line per sample, so test_identity.py can compare them with what the Python
+// module produced for the same options. Usage (every option is required unless noted):
+//   resizemix_python_reference --mixer resizemix|cutmix|mixup|one_of|sometimes
+//     --dtype u8|f32 --layout nchw|nhwc --shape N C H W --input FILE --output FILE
+//     --records FILE [--labels FILE --num-classes K --soft-labels FILE [--smoothing E]]
+//     [--seed S] [--epoch E] [--threads T] [--pairing shuffle|flip] [--per-batch]
+//     [--scale-min A --scale-max B] [--alpha A] [--paste-region R] [--source-region R]
+//     [--interpolation I] [--pair STREAM]
+// --pair STREAM mixes sample 0 (source) into sample 1 (target) with rng(seed, STREAM)
+// and writes that one image. one_of is one_of(weighted{resize_mix, 0.5},
+// weighted{cut_mix, 0.5}) and sometimes is sometimes(resize_mix, 0.5), both
+// with the parameters given.
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <resizemix/resizemix.hpp>
+
+namespace {
+
+using arguments = std::map<std::string, std::vector<std::string>>;
+
+arguments parse(int argc, char** argv) {
+    arguments parsed;
+    std::string key;
+    for (int k = 1; k < argc; ++k) {
+        const std::string word = argv[k];
+        if (word.rfind("--", 0) == 0) {
+            key = word.substr(2);
+            parsed[key];
+        } else {
+            parsed[key].push_back(word);
+        }
+    }
+    return parsed;
+}
+
+std::string text(const arguments& args, const std::string& key, const std::string& fallback = "") {
+    const auto found = args.find(key);
+    if (found == args.end() || found->second.empty()) {
+        if (fallback.empty()) throw std::runtime_error("missing --" + key);
+        return fallback;
+    }
+    return found->second.front();
+}
+
+resizemix::region region_of(const std::string& name) {
+    if (name == "random") return resizemix::region::random;
+    if (name == "corresponding") return resizemix::region::corresponding;
+    if (name == "salient") return resizemix::region::salient;
+    return resizemix::region::non_salient;
+}
+
+resizemix::interpolation interpolation_of(const std::string& name) {
+    if (name == "nearest") return resizemix::interpolation::nearest;
+    if (name == "area") return resizemix::interpolation::area;
+    return resizemix::interpolation::bilinear;
+}
+
+std::vector<char> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_file(const std::string& path, const void* data, std::size_t bytes) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
+}
+
+void write_record(std::FILE* file, resizemix::index_t partner, const resizemix::mix_info& info) {
+    std::fprintf(file, "%td %.17g %.17g %td %td %td %td %td %td %td %td %s %d\n", partner, info.lambda, info.tau,
+                 info.box.x, info.box.y, info.box.width, info.box.height, info.source_box.x, info.source_box.y,
+                 info.source_box.width, info.source_box.height, std::string(info.method).c_str(), info.choice);
+}
+
+template <class T, class Mixer>
+void run(const arguments& args, const Mixer& mixer) {
+    const auto& shape = args.at("shape");
+    const auto count = std::stol(shape.at(0));
+    const auto channels = std::stol(shape.at(1));
+    const auto height = std::stol(shape.at(2));
+    const auto width = std::stol(shape.at(3));
+    const bool last = text(args, "layout") == "nhwc";
+    const std::vector<char> raw = read_file(text(args, "input"));
+    std::vector<T> input(raw.size() / sizeof(T));
+    std::memcpy(input.data(), raw.data(), input.size() * sizeof(T));
+    std::vector<T> output(input.size());
+    auto view = [&](auto* data) {
+        return last ? resizemix::from_nhwc(data, count, height, width, channels)
+                    : resizemix::from_nchw(data, count, channels, height, width);
+    };
+    std::FILE* records = std::fopen(text(args, "records").c_str(), "w");
+    const std::uint64_t seed = std::stoull(text(args, "seed", "0"));
+    if (args.count("pair")) {
+        resizemix::rng random(seed, std::stoull(text(args, "pair")));
+        const auto batch = view(input.data());
+        const auto info = mixer(resizemix::image_view<const T>(batch[0]), resizemix::image_view<const T>(batch[1]),
+                                view(output.data())[1], random);
+        write_record(records, 0, info);
+        const auto image_size = output.size() / static_cast<std::size_t>(count);
+        write_file(text(args, "output"), output.data() + image_size, image_size * sizeof(T));
+        std::fclose(records);
+        return;
+    }
+    resizemix::batch_options options;
+    options.seed = seed;
+    options.epoch = std::stoull(text(args, "epoch", "0"));
+    options.threads = static_cast<unsigned>(std::stoul(text(args, "threads", "1")));
+    options.pairing = text(args, "pairing", "shuffle") == "flip" ? resizemix::pairing::flip : resizemix::pairing::shuffle;
+    if (args.count("per-batch")) options.parameters = resizemix::parameter_sharing::per_batch;
+    std::vector<std::int64_t> labels;
+    if (args.count("labels")) {
+        const std::vector<char> label_bytes = read_file(text(args, "labels"));
+        labels.resize(label_bytes.size() / sizeof(std::int64_t));
+        std::memcpy(labels.data(), label_bytes.data(), label_bytes.size());
+        options.num_classes = std::stol(text(args, "num-classes"));
+        options.label_smoothing = std::stof(text(args, "smoothing", "0"));
+    }
+    const auto result = resizemix::mix_batch(mixer, resizemix::batch_view<const T>(view(input.data())), labels,
+                                             view(output.data()), options);
+    for (const auto& record : result.samples) write_record(records, record.partner, record.info);
+    std::fclose(records);
+    write_file(text(args, "output"), output.data(), output.size() * sizeof(T));
+    if (options.num_classes > 0) {
+        const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = result.labels;
+        write_file(text(args, "soft-labels"), rows.data(), static_cast<std::size_t>(rows.size()) * sizeof(float));
+    }
+}
+
+template <class T>
+void dispatch(const arguments& args) {
+    const resizemix::resize_mix resize{.scale_min = std::stof(text(args, "scale-min", "0.1")),
+                                       .scale_max = std::stof(text(args, "scale-max", "0.8")),
+                                       .paste_region = region_of(text(args, "paste-region", "random")),
+                                       .interpolation = interpolation_of(text(args, "interpolation", "bilinear"))};
+    const resizemix::cut_mix cut{.alpha = std::stof(text(args, "alpha", "1")),
+                                 .source_region = region_of(text(args, "source-region", "random")),
+                                 .paste_region = region_of(text(args, "cut-paste-region", "corresponding"))};
+    const std::string method = text(args, "mixer");
+    if (method == "resizemix") return run<T>(args, resize);
+    if (method == "cutmix") return run<T>(args, cut);
+    if (method == "mixup") return run<T>(args, resizemix::mixup{.alpha = std::stof(text(args, "alpha", "1"))});
+    if (method == "one_of") {
+        return run<T>(args, resizemix::one_of(resizemix::weighted{resize, 0.5}, resizemix::weighted{cut, 0.5}));
+    }
+    if (method == "sometimes") return run<T>(args, resizemix::sometimes(resize, 0.5));
+    throw std::runtime_error("unknown --mixer " + method);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        const arguments args = parse(argc, argv);
+        if (text(args, "dtype") == "u8") {
+            dispatch<std::uint8_t>(args);
+        } else {
+            dispatch<float>(args);
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "resizemix_python_reference: " << e.what() << '\n';
+        return 1;
+    }
+    return 0;
+}
