@@ -1,0 +1,75 @@
+"""Shared helpers of the resizemix Python tests (run by ctest as python.test_*)."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+
+def noise(shape, dtype, seed=0):
+    """Deterministic pixels: uint8 over the full range, float32 in [0, 1)."""
+    generator = np.random.default_rng(seed)
+    if dtype == np.uint8:
+        return generator.integers(0, 256, size=shape, dtype=np.uint8)
+    return generator.random(size=shape, dtype=np.float32)
+
+
+class Reference:
+    """Runs python/tests/reference_mix.cpp: the C++ library called directly."""
+
+    def __init__(self, program, folder):
+        self.program = program
+        self.folder = folder
+
+    def __call__(self, images, layout, mixer, labels=None, num_classes=0, pair_stream=None, **options):
+        """Mixes the dense batch `images` out of place in C++; returns (pixels, records, soft labels)."""
+        images = np.ascontiguousarray(images)
+        if layout == "nchw":
+            count, channels, height, width = images.shape
+        else:
+            count, height, width, channels = images.shape
+        (self.folder / "input.raw").write_bytes(images.tobytes())
+        command = [
+            self.program, "--dtype", "u8" if images.dtype == np.uint8 else "f32", "--layout", layout,
+            "--shape", str(count), str(channels), str(height), str(width),
+            "--input", str(self.folder / "input.raw"), "--output", str(self.folder / "output.raw"),
+            "--records", str(self.folder / "records.txt"), "--mixer", mixer,
+        ]
+        for key, value in options.items():
+            flag = "--" + key.replace("_", "-")
+            command += [flag] if value is True else [flag, str(value)]
+        if pair_stream is not None:
+            command += ["--pair", str(pair_stream)]
+        if labels is not None:
+            (self.folder / "labels.raw").write_bytes(np.asarray(labels, np.int64).tobytes())
+            command += ["--labels", str(self.folder / "labels.raw"), "--num-classes", str(num_classes),
+                        "--soft-labels", str(self.folder / "soft.raw")]
+        subprocess.run(command, check=True)
+        shape = images.shape[1:] if pair_stream is not None else images.shape
+        pixels = np.fromfile(self.folder / "output.raw", dtype=images.dtype).reshape(shape)
+        records = [line.split() for line in (self.folder / "records.txt").read_text().splitlines()]
+        soft = None
+        if labels is not None:
+            soft = np.fromfile(self.folder / "soft.raw", dtype=np.float32).reshape(count, num_classes)
+        return pixels, records, soft
+
+
+@pytest.fixture
+def reference(tmp_path):
+    program = os.environ.get("RESIZEMIX_REFERENCE")
+    if not program or not Path(program).exists():
+        pytest.skip("RESIZEMIX_REFERENCE is not set (ctest sets it to the resizemix_python_reference program)")
+    return Reference(program, tmp_path)
+
+
+def record_fields(record):
+    """A SampleRecord or MixInfo as the reference program prints it (lambda and tau to 17 digits)."""
+    partner = getattr(record, "partner", 0)
+    return [str(partner), repr_17(record.lambda_), repr_17(record.tau), *map(str, record.box),
+            *map(str, record.source_box), record.method, str(record.choice)]
+
+
+def repr_17(value):
+    return "%.17g" % value
