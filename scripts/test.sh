@@ -14,9 +14,13 @@ cd "$(dirname "$0")/.."
 section() { printf '\n==== %s ====\n' "$*"; }
 
 section "dependencies"
-# OpenCV and libtorch so the interop tests run; Fashion-MNIST for the training smoke test;
-# torchvision (with numpy and PIL) for the RandAugment comparison, augment.torchvision.
-scripts/install-deps.sh libopencv-dev libtorch-dev dataset-fashion-mnist python3-torchvision python3-numpy python3-pil
+# OpenCV and libtorch so the interop tests run; Fashion-MNIST for the training smoke tests;
+# torchvision (with numpy and PIL) for the RandAugment comparison, augment.torchvision;
+# pybind11, the Python headers, numpy, torch and pytest for the Python module's tests
+# (python.*), setuptools, wheel and pip for its `pip install .` test.
+scripts/install-deps.sh libopencv-dev libtorch-dev dataset-fashion-mnist python3-torchvision python3-numpy python3-pil \
+    python3-dev pybind11-dev python3-pybind11 python3-torch python3-pytest \
+    python3-setuptools python3-wheel python3-pip
 
 if [[ -z "${BUILD_DIR:-}" ]]; then
     BUILD_DIR=build
@@ -47,9 +51,12 @@ asan_dir="$BUILD_DIR-asan"
 sanitize="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 section "configure $asan_dir (Debug, address + undefined sanitizers)"
 # libtorch is not built with the sanitizers and is not ours to check: the torch
-# targets (interop tests, training example) run in the first build only.
+# targets (interop tests, training example) run in the first build only. So does
+# the Python module: the interpreter is not built with ASan, and loading an
+# instrumented extension into it would need LD_PRELOAD of the ASan runtime.
 cmake -S . -B "$asan_dir" -DCMAKE_BUILD_TYPE=Debug "${compiler_args[@]}" \
     -DCMAKE_DISABLE_FIND_PACKAGE_Torch=ON \
+    -DRESIZEMIX_BUILD_PYTHON=OFF \
     -DCMAKE_CXX_FLAGS="$sanitize" \
     -DCMAKE_EXE_LINKER_FLAGS="$sanitize" \
     -DCMAKE_SHARED_LINKER_FLAGS="$sanitize"

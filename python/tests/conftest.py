@@ -57,6 +57,12 @@ class Reference:
 
 
 @pytest.fixture
+def torch():
+    """The torch module, or a skip where python3-torch is not installed."""
+    return pytest.importorskip("torch")
+
+
+@pytest.fixture
 def reference(tmp_path):
     program = os.environ.get("RESIZEMIX_REFERENCE")
     if not program or not Path(program).exists():

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-import torch
 
 import resizemix
 from conftest import noise
@@ -38,9 +37,9 @@ def test_out_of_place_leaves_the_input_and_matches_in_place(dtype):
     assert np.array_equal(out, mixed_copy(original, seed=1))
 
 
-@pytest.mark.parametrize("dtype", [torch.uint8, torch.float32])
-def test_tensor_in_place_writes_the_callers_storage(dtype):
-    images = torch.from_numpy(noise((8, 3, 16, 16), np.uint8)).to(dtype)
+@pytest.mark.parametrize("dtype_name", ["uint8", "float32"])
+def test_tensor_in_place_writes_the_callers_storage(dtype_name, torch):
+    images = torch.from_numpy(noise((8, 3, 16, 16), np.uint8)).to(getattr(torch, dtype_name))
     expected = mixed_copy(images.numpy(), seed=2)
     address = images.data_ptr()
     soft, _ = resizemix.mix_batch(MIXER, images, torch.arange(8) % 3, num_classes=3, seed=2)
@@ -49,7 +48,7 @@ def test_tensor_in_place_writes_the_callers_storage(dtype):
     assert isinstance(soft, torch.Tensor) and soft.dtype == torch.float32 and soft.shape == (8, 3)
 
 
-def test_tensor_out_and_array_input_mix_alike():
+def test_tensor_out_and_array_input_mix_alike(torch):
     images = noise((6, 3, 12, 10), np.float32)
     out = torch.empty(6, 3, 12, 10)
     soft, _ = resizemix.mix_batch(MIXER, images, np.arange(6) % 2, out=out, num_classes=2, seed=4)
@@ -57,7 +56,7 @@ def test_tensor_out_and_array_input_mix_alike():
     assert np.array_equal(out.numpy(), mixed_copy(images, seed=4))
 
 
-def test_channels_last_tensor_is_mixed_in_its_own_memory():
+def test_channels_last_tensor_is_mixed_in_its_own_memory(torch):
     dense = noise((5, 3, 14, 18), np.uint8)
     images = torch.from_numpy(dense.copy()).contiguous(memory_format=torch.channels_last)
     assert not images.is_contiguous()
@@ -102,7 +101,7 @@ def test_pair_in_place_and_out_of_place():
     assert np.array_equal(target[:, outside], original[:, outside])
 
 
-def test_pair_of_tensors_with_different_sizes():
+def test_pair_of_tensors_with_different_sizes(torch):
     source = torch.zeros(1, 40, 50, dtype=torch.uint8)
     target = torch.full((1, 20, 30), 255, dtype=torch.uint8)
     info = resizemix.mix(resizemix.ResizeMix(scale_min=0.5, scale_max=0.5), source, target, seed=0)

@@ -7,7 +7,6 @@ resizemix::error's message; what the binding finds first raises TypeError
 
 import numpy as np
 import pytest
-import torch
 
 import resizemix
 
@@ -69,19 +68,20 @@ def test_stride_not_a_multiple_of_the_element_size():
         resizemix.mix_batch(MIXER, misaligned, out=np.zeros((2, 1, 4, 4), np.float32))
 
 
-def test_tensor_on_another_device():
+def test_tensor_on_another_device(torch):
     meta = torch.empty(2, 3, 8, 8, device="meta")
     with pytest.raises(TypeError, match="^images is a torch tensor on device 'meta'; .*tensor.cpu()"):
         resizemix.mix_batch(MIXER, meta)
 
 
-@pytest.mark.parametrize("dtype", [torch.float64, torch.int32, torch.bfloat16])
-def test_tensor_dtype(dtype):
+@pytest.mark.parametrize("dtype_name", ["float64", "int32", "bfloat16"])
+def test_tensor_dtype(dtype_name, torch):
+    dtype = getattr(torch, dtype_name)
     with pytest.raises(TypeError, match=r"^images has dtype %s; resizemix mixes torch.uint8 and torch.float32" % dtype):
         resizemix.mix_batch(MIXER, torch.zeros(2, 3, 8, 8, dtype=dtype))
 
 
-def test_tensor_requiring_grad_is_not_written_but_may_be_read():
+def test_tensor_requiring_grad_is_not_written_but_may_be_read(torch):
     leaf = torch.zeros(2, 3, 8, 8, requires_grad=True)
     with pytest.raises(ValueError, match="^images requires grad"):
         resizemix.mix_batch(MIXER, leaf)

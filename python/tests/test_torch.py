@@ -5,12 +5,14 @@ import pickle
 
 import numpy as np
 import pytest
-import torch
-from torch.utils.data import DataLoader, Dataset
 
-import resizemix
-from resizemix.torch import MixCollate
-from conftest import noise
+torch = pytest.importorskip("torch")
+
+from torch.utils.data import DataLoader, Dataset  # noqa: E402
+
+import resizemix  # noqa: E402
+from resizemix.torch import MixCollate  # noqa: E402
+from conftest import noise  # noqa: E402
 
 MIXERS = [
     resizemix.ResizeMix(scale_min=0.25, scale_max=0.75, paste_region="salient", interpolation="nearest"),
