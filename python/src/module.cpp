@@ -62,7 +62,18 @@ py::object tensor_as_numpy(py::handle tensor, const char* argument, bool writabl
         value_error(std::string(argument) + " requires grad; mixing writes it in place, which autograd cannot "
                                             "record: mix before the forward pass or pass tensor.detach()");
     }
-    return tensor.attr("detach")().attr("numpy")();
+    return tensor.attr("requires_grad").cast<bool>() ? tensor.attr("detach")().attr("numpy")()
+                                                     : tensor.attr("numpy")();
+}
+
+/// A small tensor read by value (labels, maps) as NumPy, copied from any device;
+/// anything else is returned as it is.
+py::object small_as_numpy(py::handle object) {
+    if (!is_torch_tensor(object)) return py::reinterpret_borrow<py::object>(object);
+    py::object tensor = py::reinterpret_borrow<py::object>(object);
+    if (tensor.attr("requires_grad").cast<bool>()) tensor = tensor.attr("detach")();
+    if (std::string(py::str(tensor.attr("device").attr("type"))) != "cpu") tensor = tensor.attr("cpu")();
+    return tensor.attr("numpy")();
 }
 
 /// The pixel types resizemix computes with.
@@ -227,8 +238,7 @@ const char* interpolation_name(resizemix::interpolation method) {
 
 /// A 2-D array-like as a saliency map (copied: maps are small, and the library owns its maps).
 resizemix::saliency_map map_from(py::handle object, const std::string& argument) {
-    py::object source = is_torch_tensor(object) ? object.attr("detach")().attr("cpu")().attr("numpy")()
-                                                : py::reinterpret_borrow<py::object>(object);
+    const py::object source = small_as_numpy(object);
     py::array_t<float, py::array::c_style | py::array::forcecast> values;
     try {
         values = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(source);
@@ -274,7 +284,7 @@ python_saliency saliency_from(const py::object& saliency, index_t count) {
         provider.callback = saliency;
         return provider;
     }
-    py::object source = is_torch_tensor(saliency) ? saliency.attr("detach")().attr("cpu")().attr("numpy")() : saliency;
+    const py::object source = small_as_numpy(saliency);
     const auto maps = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(source);
     if (!maps || maps.ndim() != 3) {
         value_error("saliency must be a callable or an (N, height, width) array of maps, got " + type_name(saliency));
@@ -334,27 +344,19 @@ struct py_mixer {
     }
 };
 
-struct py_resize_mix : py_mixer {
-    explicit py_resize_mix(resizemix::resize_mix m) {
+/// ResizeMix, CutMix, Mixup: one built-in mixer, validated when made (so a bad
+/// parameter fails at construction, not at the first batch).
+template <class Mixer>
+struct py_leaf : py_mixer {
+    explicit py_leaf(Mixer m) {
         m.validate();
         mixer = m;
     }
-    [[nodiscard]] const resizemix::resize_mix& get() const { return std::get<resizemix::resize_mix>(mixer); }
+    [[nodiscard]] const Mixer& get() const { return std::get<Mixer>(mixer); }
 };
-struct py_cut_mix : py_mixer {
-    explicit py_cut_mix(resizemix::cut_mix m) {
-        m.validate();
-        mixer = m;
-    }
-    [[nodiscard]] const resizemix::cut_mix& get() const { return std::get<resizemix::cut_mix>(mixer); }
-};
-struct py_mixup : py_mixer {
-    explicit py_mixup(resizemix::mixup m) {
-        m.validate();
-        mixer = m;
-    }
-    [[nodiscard]] const resizemix::mixup& get() const { return std::get<resizemix::mixup>(mixer); }
-};
+using py_resize_mix = py_leaf<resizemix::resize_mix>;
+using py_cut_mix = py_leaf<resizemix::cut_mix>;
+using py_mixup = py_leaf<resizemix::mixup>;
 
 /// one_of: keeps its Python branches for repr and pickling.
 struct py_one_of : py_mixer {
@@ -400,6 +402,11 @@ struct py_sometimes : py_mixer {
 // --- Records ------------------------------------------------------------------------
 
 py::tuple box_tuple(const resizemix::box& b) { return py::make_tuple(b.x, b.y, b.width, b.height); }
+
+/// One sample's record as Python sees it: a MixInfo with the partner.
+struct py_sample_record : resizemix::mix_info {
+    index_t partner = 0;
+};
 
 /// mix_batch's records, kept in C++ until asked for: building N Python
 /// objects per call would cost more than mixing a batch of small images.
@@ -487,7 +494,7 @@ resizemix::pairing pairing_from(const std::string& text) {
 
 /// Class indices as int64, from any 1-D integer array, tensor or sequence.
 std::vector<std::int64_t> class_indices(const py::object& labels, index_t count) {
-    py::object source = is_torch_tensor(labels) ? labels.attr("detach")().attr("cpu")().attr("numpy")() : labels;
+    const py::object source = small_as_numpy(labels);
     py::array array;
     try {
         array = py::array::ensure(source);
@@ -598,17 +605,12 @@ PYBIND11_MODULE(_core, m) {
         .def_readonly("choice", &resizemix::mix_info::choice, "for one_of: the branch that ran; -1 otherwise")
         .def("__repr__", [](const resizemix::mix_info& i) { return "MixInfo(" + mix_info_repr(i) + ")"; });
 
-    py::class_<resizemix::sample_record>(m, "SampleRecord", "What happened to one sample of mix_batch.")
-        .def_readonly("partner", &resizemix::sample_record::partner, "the sample whose pixels and label were mixed in")
-        .def_readonly("info", &resizemix::sample_record::info)
-        .def_property_readonly("box", [](const resizemix::sample_record& r) { return box_tuple(r.info.box); })
-        .def_property_readonly("source_box", [](const resizemix::sample_record& r) { return box_tuple(r.info.source_box); })
-        .def_property_readonly("lambda_", [](const resizemix::sample_record& r) { return r.info.lambda; })
-        .def_property_readonly("tau", [](const resizemix::sample_record& r) { return r.info.tau; })
-        .def_property_readonly("method", [](const resizemix::sample_record& r) { return std::string(r.info.method); })
-        .def_property_readonly("choice", [](const resizemix::sample_record& r) { return r.info.choice; })
-        .def("__repr__", [](const resizemix::sample_record& r) {
-            return "SampleRecord(partner=" + std::to_string(r.partner) + ", " + mix_info_repr(r.info) + ")";
+    py::class_<py_sample_record, resizemix::mix_info>(m, "SampleRecord",
+                                                      "What happened to one sample of mix_batch: a MixInfo and "
+                                                      "the partner.")
+        .def_readonly("partner", &py_sample_record::partner, "the sample whose pixels and label were mixed in")
+        .def("__repr__", [](const py_sample_record& r) {
+            return "SampleRecord(partner=" + std::to_string(r.partner) + ", " + mix_info_repr(r) + ")";
         });
 
     py::class_<batch_records, std::shared_ptr<batch_records>>(
@@ -620,7 +622,8 @@ PYBIND11_MODULE(_core, m) {
                  const auto size = static_cast<py::ssize_t>(r.samples.size());
                  if (i < 0) i += size;
                  if (i < 0 || i >= size) throw py::index_error("sample index out of range");
-                 return r.samples[static_cast<std::size_t>(i)];
+                 const auto& sample = r.samples[static_cast<std::size_t>(i)];
+                 return py_sample_record{sample.info, sample.partner};
              })
         .def_property_readonly("partner", [](const batch_records& r) {
             return r.column([](const resizemix::sample_record& s) { return static_cast<std::int64_t>(s.partner); });

@@ -120,7 +120,7 @@ def test_records_columns_agree_with_the_items():
         assert record.lambda_ == records.lambda_[i] and record.tau == records.tau[i]
         assert record.box == tuple(records.box[i]) and record.source_box == tuple(records.source_box[i])
         assert record.method == records.method[i] and record.choice == records.choice[i]
-        assert record.method in ("resizemix", "cutmix", "mixup")
+        assert record.method in ("resizemix", "cutmix", "mixup") and isinstance(record, resizemix.MixInfo)
         row = np.zeros(4, np.float32)
         row[i % 4] += 1 - record.lambda_
         row[record.partner % 4] += record.lambda_
