@@ -65,8 +65,10 @@ def torch():
 @pytest.fixture
 def reference(tmp_path):
     program = os.environ.get("RESIZEMIX_REFERENCE")
-    if not program or not Path(program).exists():
+    if not program:
         pytest.skip("RESIZEMIX_REFERENCE is not set (ctest sets it to the resizemix_python_reference program)")
+    if not Path(program).exists():
+        pytest.fail("RESIZEMIX_REFERENCE=%s does not exist: build resizemix_python_reference" % program)
     return Reference(program, tmp_path)
 
 
