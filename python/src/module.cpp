@@ -2,7 +2,7 @@
 //
 // Pixels never get copied on the way in: NumPy arrays (and anything else with
 // the buffer protocol) are viewed through their Py_buffer, CPU torch tensors
-// through tensor.numpy(), which shares the tensor's storage (see as_pixels).
+// through tensor.numpy(), which shares the tensor's storage (see pixel_buffer).
 // Mixers are the C++ value types; mix() and mix_batch() release the GIL while
 // pixels move and take it back only to call a Python saliency callback.
 #include <pybind11/numpy.h>
@@ -10,7 +10,6 @@
 #include <pybind11/stl.h>
 
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <sstream>
