@@ -99,7 +99,7 @@ class MixCollate:
         if images.dtype not in (torch.uint8, torch.float32):
             images = images.to(torch.float32)
         labels = torch.as_tensor(labels, dtype=torch.int64)
-        step = self.batch_index() + self.step_offset
+        stream = self.stream_arguments(self.batch_index())
         self._batches_made += 1
         soft_targets, _ = _core.mix_batch(
             self.mixer,
@@ -107,13 +107,17 @@ class MixCollate:
             labels,
             num_classes=self.num_classes,
             label_smoothing=self.label_smoothing,
-            seed=self.seed,
-            epoch=_stream_epoch(self.epoch, step),
             threads=self.threads,
             pairing=self.pairing,
             layout=self.layout,
+            **stream,
         )
         return images, soft_targets
+
+    def stream_arguments(self, batch_index: int) -> dict:
+        """The mix_batch keyword arguments (seed, epoch, ...) of batch `batch_index` of the
+        current epoch: mix_batch(mixer, images, labels, **these) re-mixes that batch alike."""
+        return {"seed": self.seed, "epoch": _stream_epoch(self.epoch, batch_index + self.step_offset)}
 
 
 def _stream_epoch(epoch: int, step: int) -> int:

@@ -48,11 +48,15 @@ class Squares(Dataset):
         return self.images[index], index % 4
 
 
-def load(workers, epoch, mixer=None):
-    collate = MixCollate(mixer or resizemix.one_of([resizemix.ResizeMix(), resizemix.CutMix()]), num_classes=4,
-                         seed=9, label_smoothing=0.1)
+def make_collate(epoch):
+    collate = MixCollate(resizemix.one_of([resizemix.ResizeMix(), resizemix.CutMix()]), num_classes=4, seed=9,
+                         label_smoothing=0.1)
     collate.set_epoch(epoch)
-    loader = DataLoader(Squares(), batch_size=8, num_workers=workers, collate_fn=collate)
+    return collate
+
+
+def load(workers, epoch):
+    loader = DataLoader(Squares(), batch_size=8, num_workers=workers, collate_fn=make_collate(epoch))
     return [(images.clone(), targets.clone()) for images, targets in loader]
 
 
@@ -69,14 +73,9 @@ def test_collate_with_two_workers_equals_the_main_process_and_mix_batch():
         expected = dataset.images[step * 8:(step + 1) * 8].clone()
         labels = torch.arange(step * 8, (step + 1) * 8) % 4
         soft, _ = resizemix.mix_batch(resizemix.one_of([resizemix.ResizeMix(), resizemix.CutMix()]), expected,
-                                      labels, num_classes=4, label_smoothing=0.1, seed=9,
-                                      **stream_of(epoch=3, step=step))
+                                      labels, num_classes=4, label_smoothing=0.1,
+                                      **make_collate(epoch=3).stream_arguments(step))
         assert torch.equal(images, expected) and torch.equal(targets, soft)
-
-
-def stream_of(epoch, step):
-    """The mix_batch stream arguments of batch `step` of `epoch`."""
-    return {"epoch": epoch, "step": step}
 
 
 def test_every_batch_and_epoch_draws_afresh():
