@@ -42,7 +42,8 @@ class MixCollate:
             not depend on it.
         pairing: "shuffle" (seeded permutation) or "flip" (timm's order).
         collate: stacks the samples into (images, labels); default_collate by default.
-            Images must come out as uint8 or float32 CPU tensors.
+            Images should come out as uint8 or float32 CPU tensors (mixed where they
+            lie); other dtypes are converted to float32 first.
         step_offset: added to the batch index (e.g. a data-parallel rank times the
             number of batches per epoch), so ranks draw differently.
 
