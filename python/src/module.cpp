@@ -217,6 +217,12 @@ resizemix::region region_from(const std::string& text, const char* argument) {
                 text + "'");
 }
 
+resizemix::box_sampling box_sampling_from(const std::string& text) {
+    if (text == "clip") return resizemix::box_sampling::clip;
+    if (text == "inside") return resizemix::box_sampling::inside;
+    value_error("box_sampling must be 'clip' or 'inside', got '" + text + "'");
+}
+
 resizemix::interpolation interpolation_from(const std::string& text) {
     if (text == "bilinear") return resizemix::interpolation::bilinear;
     if (text == "nearest") return resizemix::interpolation::nearest;
@@ -300,30 +306,10 @@ python_saliency saliency_from(const py::object& saliency, index_t count) {
 
 // --- Mixers ----------------------------------------------------------------------
 
-/// A one_of / sometimes built from the binding's mixers. Every leaf the
-/// binding can build (resize_mix, cut_mix, mixup) renders from the source only
-/// or reads the target only at the pixel it writes, so the composition may
-/// render straight into its box in place, as the concrete types do; any_mixer
-/// alone cannot know that about what it holds.
-struct composed_mixer {
-    static constexpr const char* name = "one_of";
-    static constexpr bool patch_may_alias_target = true;
-    resizemix::any_mixer inner;
-
-    void validate() const { inner.validate(); }
-    template <class SourceT, class TargetT, class Provider>
-    resizemix::mix_info plan(resizemix::image_view<SourceT> source, resizemix::image_view<TargetT> target,
-                             resizemix::rng& random, Provider&& saliency) const {
-        return inner.plan(source, target, random, saliency);
-    }
-    template <class SourceT, class TargetT, class T>
-    void render(const resizemix::mix_info& info, resizemix::image_view<SourceT> source,
-                resizemix::image_view<TargetT> target, resizemix::image_view<T> patch) const {
-        inner.render(info, source, target, patch);
-    }
-};
-
-using mixer_variant = std::variant<resizemix::resize_mix, resizemix::cut_mix, resizemix::mixup, composed_mixer>;
+/// What a Python mixer runs: a built-in mixer by its type (no virtual calls), or a
+/// one_of / sometimes as any_mixer, which carries whether its patches may be
+/// rendered straight into place, as the typed compositions do.
+using mixer_variant = std::variant<resizemix::resize_mix, resizemix::cut_mix, resizemix::mixup, resizemix::any_mixer>;
 
 /// The base of every Python mixer class: the C++ mixer it stands for.
 struct py_mixer {
@@ -333,8 +319,8 @@ struct py_mixer {
     [[nodiscard]] resizemix::any_mixer erased() const {
         return std::visit(
             [](const auto& m) -> resizemix::any_mixer {
-                if constexpr (std::is_same_v<std::decay_t<decltype(m)>, composed_mixer>) {
-                    return m.inner;
+                if constexpr (std::is_same_v<std::decay_t<decltype(m)>, resizemix::any_mixer>) {
+                    return m;
                 } else {
                     return resizemix::any_mixer(m);
                 }
@@ -382,7 +368,7 @@ struct py_one_of : py_mixer {
             erased_branches.push_back({branch.cast<const py_mixer&>().erased(), weight});
             branches.emplace_back(branch, weight);
         }
-        mixer = composed_mixer{resizemix::any_mixer(resizemix::one_of_any(std::move(erased_branches)))};
+        mixer = resizemix::any_mixer(resizemix::one_of_any(std::move(erased_branches)));
     }
 };
 
@@ -393,8 +379,7 @@ struct py_sometimes : py_mixer {
 
     py_sometimes(py::object wrapped, double p) : inner(std::move(wrapped)), probability(p) {
         if (!py::isinstance<py_mixer>(inner)) type_error("sometimes: mixer must be a resizemix mixer, got " + type_name(inner));
-        mixer = composed_mixer{
-            resizemix::any_mixer(resizemix::sometimes(inner.cast<const py_mixer&>().erased(), probability))};
+        mixer = resizemix::any_mixer(resizemix::sometimes(inner.cast<const py_mixer&>().erased(), probability));
     }
 };
 
@@ -476,7 +461,7 @@ py::object mix_pair(const py_mixer& mixer, const py::object& source_object, cons
         const auto target_view = image_of<const T>(target, last);
         const auto out_view = image_of<T>(written, last);
         const py::gil_scoped_release no_gil;
-        return std::visit([&](const auto& m) { return resizemix::detail::run_mixer(m, source_view, target_view,
+        return std::visit([&](const auto& m) { return resizemix::run_mixer(m, source_view, target_view,
                                                                                      out_view, random, provider); },
                           mixer.mixer);
     };
@@ -491,30 +476,68 @@ resizemix::pairing pairing_from(const std::string& text) {
     value_error("pairing must be 'shuffle' or 'flip' (or pass partners=), got '" + text + "'");
 }
 
-/// Class indices as int64, from any 1-D integer array, tensor or sequence.
-std::vector<std::int64_t> class_indices(const py::object& labels, index_t count) {
-    const py::object source = small_as_numpy(labels);
+/// Any array-like (tensors included) as a NumPy array, or a TypeError naming the argument.
+py::array array_from(const py::object& object, const std::string& argument, const char* expected) {
     py::array array;
     try {
-        array = py::array::ensure(source);
+        array = py::array::ensure(small_as_numpy(object));
     } catch (const py::error_already_set&) {
     }
-    if (!array) type_error("labels must be an array of class indices, got " + type_name(labels));
-    const char kind = array.dtype().kind();
-    if (kind != 'i' && kind != 'u') {
-        type_error("labels must hold integer class indices (int64), got dtype " + std::string(py::str(array.dtype())));
+    if (!array) type_error(argument + " must be " + expected + ", got " + type_name(object));
+    return array;
+}
+
+bool integer_kind(const py::array& array) { return array.dtype().kind() == 'i' || array.dtype().kind() == 'u'; }
+
+/// `count` integers as int64, from a 1-D integer array, tensor or sequence.
+std::vector<std::int64_t> integers(const py::object& object, const std::string& argument, index_t count) {
+    const py::array array = array_from(object, argument, "an array of integers");
+    if (!integer_kind(array)) {
+        type_error(argument + " must hold integers (int64), got dtype " + std::string(py::str(array.dtype())));
     }
     if (array.ndim() != 1 || array.shape(0) != count) {
-        value_error("labels must have shape (" + std::to_string(count) + ",), one class per sample");
+        value_error(argument + " must have shape (" + std::to_string(count) + ",), one entry per sample");
     }
     const auto values = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(array);
     return {values.data(), values.data() + values.size()};
 }
 
+/// The labels of a batch in either form mix_batch takes: N class indices (an
+/// integer array) or an N x K dense target matrix (a float array, copied to float32).
+struct batch_labels {
+    std::vector<std::int64_t> classes;
+    std::vector<float> targets;  // row-major count x columns
+    index_t columns = 0;
+    [[nodiscard]] bool dense() const noexcept { return columns > 0; }
+};
+
+batch_labels labels_from(const py::object& labels, index_t count) {
+    batch_labels result;
+    const py::array array =
+        array_from(labels, "labels", "int64 class indices (N,) or float32 dense targets (N, K)");
+    if (integer_kind(array)) {
+        result.classes = integers(array, "labels", count);
+        return result;
+    }
+    if (array.dtype().kind() != 'f') {
+        type_error("labels must be int64 class indices (N,) or float32 dense targets (N, K), got dtype " +
+                   std::string(py::str(array.dtype())));
+    }
+    if (array.ndim() != 2 || array.shape(0) != count || array.shape(1) < 1) {
+        value_error("labels as dense targets must have shape (" + std::to_string(count) +
+                    ", K), one row per sample");
+    }
+    const auto values = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(array);
+    result.targets.assign(values.data(), values.data() + values.size());
+    result.columns = static_cast<index_t>(array.shape(1));
+    return result;
+}
+
 py::tuple mix_batch(const py_mixer& mixer, const py::object& images_object, const py::object& labels_object,
                     const py::object& out_object, index_t num_classes, float label_smoothing, const py::int_& seed,
-                    const py::int_& epoch, int threads, const std::string& pairing, const py::object& partners,
-                    bool per_batch, const std::string& layout, const py::object& saliency) {
+                    const py::int_& epoch, const py::int_& step, const py::int_& rank, const py::object& sample_ids,
+                    int threads, const std::string& pairing, const py::object& partners, bool per_batch,
+                    const std::string& layout, const py::object& saliency) {
     const bool last = channels_last(layout, /*batch=*/true);
     const bool in_place = out_object.is_none();
     const pixel_buffer images(images_object, "images", 4, in_place);
@@ -528,35 +551,47 @@ py::tuple mix_batch(const py_mixer& mixer, const py::object& images_object, cons
     resizemix::batch_options options;
     options.seed = checked_u64(seed, "seed");
     options.epoch = checked_u64(epoch, "epoch");
+    options.step = checked_u64(step, "step");
+    options.rank = checked_u64(rank, "rank");
+    if (!sample_ids.is_none()) {
+        for (const std::int64_t id : integers(sample_ids, "sample_ids", count)) {
+            if (id < 0) value_error("sample_ids must be >= 0, got " + std::to_string(id));
+            options.sample_ids.push_back(static_cast<std::uint64_t>(id));
+        }
+    }
     if (threads < 0) value_error("threads must be >= 0 (0 = every core), got " + std::to_string(threads));
     options.threads = static_cast<unsigned>(threads);
     options.pairing = pairing_from(pairing);
     if (!partners.is_none()) {
         options.pairing = resizemix::pairing::given;
-        for (const auto& partner : class_indices(partners, count)) options.partners.push_back(partner);
+        for (const auto& partner : integers(partners, "partners", count)) options.partners.push_back(partner);
     }
     options.parameters = per_batch ? resizemix::parameter_sharing::per_batch : resizemix::parameter_sharing::per_sample;
     if (num_classes < 0) value_error("num_classes must be >= 0, got " + std::to_string(num_classes));
     options.num_classes = num_classes;
     options.label_smoothing = label_smoothing;
-    std::vector<std::int64_t> labels;
+    batch_labels labels;
     if (!labels_object.is_none()) {
-        if (num_classes == 0) value_error("labels were given but num_classes is 0; set num_classes");
-        labels = class_indices(labels_object, count);
+        labels = labels_from(labels_object, count);
+        if (!labels.dense() && num_classes == 0) {
+            value_error("labels are class indices but num_classes is 0; set num_classes");
+        }
     } else if (num_classes > 0) {
         value_error("num_classes is " + std::to_string(num_classes) + " but no labels were given");
     }
     const python_saliency provider = saliency_from(saliency, count);
     const pixel_buffer& written = in_place ? images : *out;
 
+    using target_matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const Eigen::Map<const target_matrix> targets(labels.targets.data(), labels.dense() ? count : 0, labels.columns);
     auto run = [&]<class T>(T*) {
-        const auto input = batch_of<T>(images, last);
+        const auto input = resizemix::batch_view<const T>(batch_of<T>(images, last));
         const auto output = batch_of<T>(written, last);
         const py::gil_scoped_release no_gil;
         return std::visit(
             [&](const auto& m) {
-                return resizemix::mix_batch(m, resizemix::batch_view<const T>(input), labels, output, options,
-                                            provider);
+                return labels.dense() ? resizemix::mix_batch(m, input, targets, output, options, provider)
+                                      : resizemix::mix_batch(m, input, labels.classes, output, options, provider);
             },
             mixer.mixer);
     };
@@ -564,11 +599,10 @@ py::tuple mix_batch(const py_mixer& mixer, const py::object& images_object, cons
         images.kind() == pixel_kind::u8 ? run(static_cast<std::uint8_t*>(nullptr)) : run(static_cast<float*>(nullptr));
 
     py::object soft_labels = py::none();
-    if (num_classes > 0) {
+    if (result.labels.size() > 0) {
         py::array_t<float> matrix({static_cast<py::ssize_t>(result.labels.rows()),
                                    static_cast<py::ssize_t>(result.labels.cols())});
-        Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-            matrix.mutable_data(), result.labels.rows(), result.labels.cols()) = result.labels;
+        Eigen::Map<target_matrix>(matrix.mutable_data(), result.labels.rows(), result.labels.cols()) = result.labels;
         soft_labels = std::move(matrix);
         if (images.from_tensor()) soft_labels = py::module_::import("torch").attr("from_numpy")(soft_labels);
     }
@@ -701,32 +735,41 @@ PYBIND11_MODULE(_core, m) {
 
     py::class_<py_cut_mix, py_mixer>(m, "CutMix",
                                      "CutMix: a box of side sqrt(1 - Beta(alpha, alpha)) cut from the source and "
-                                     "pasted into the target; lambda is the box's exact pixel share.")
-        .def(py::init([](float alpha, const std::string& source_region, const std::string& paste_region) {
+                                     "pasted into the target; lambda is the box's exact pixel share. box_sampling: "
+                                     "'clip' (the paper's Algorithm A1, as timm: centre uniform, box clipped) or "
+                                     "'inside' (the whole box placed where it fits).")
+        .def(py::init([](float alpha, const std::string& source_region, const std::string& paste_region,
+                         const std::string& box_sampling) {
                  return py_cut_mix(resizemix::cut_mix{.alpha = alpha,
                                                       .source_region = region_from(source_region, "source_region"),
-                                                      .paste_region = region_from(paste_region, "paste_region")});
+                                                      .paste_region = region_from(paste_region, "paste_region"),
+                                                      .box_sampling = box_sampling_from(box_sampling)});
              }),
-             py::arg("alpha") = 1.0f, py::arg("source_region") = "random", py::arg("paste_region") = "corresponding")
+             py::arg("alpha") = 1.0f, py::arg("source_region") = "random", py::arg("paste_region") = "corresponding",
+             py::arg("box_sampling") = "clip")
         .def_property_readonly("alpha", [](const py_cut_mix& c) { return c.get().alpha; })
         .def_property_readonly("source_region", [](const py_cut_mix& c) { return resizemix::to_string(c.get().source_region); })
         .def_property_readonly("paste_region", [](const py_cut_mix& c) { return resizemix::to_string(c.get().paste_region); })
+        .def_property_readonly("box_sampling", [](const py_cut_mix& c) { return resizemix::to_string(c.get().box_sampling); })
         .def("__repr__", [](const py_cut_mix& c) {
             std::ostringstream text;
             text << "CutMix(alpha=" << c.get().alpha << ", source_region='" << resizemix::to_string(c.get().source_region)
-                 << "', paste_region='" << resizemix::to_string(c.get().paste_region) << "')";
+                 << "', paste_region='" << resizemix::to_string(c.get().paste_region) << "', box_sampling='"
+                 << resizemix::to_string(c.get().box_sampling) << "')";
             return text.str();
         })
         .def(py::pickle(
             [](const py_cut_mix& c) {
                 return py::make_tuple(c.get().alpha, resizemix::to_string(c.get().source_region),
-                                      resizemix::to_string(c.get().paste_region));
+                                      resizemix::to_string(c.get().paste_region),
+                                      resizemix::to_string(c.get().box_sampling));
             },
             [](const py::tuple& state) {
                 return py_cut_mix(resizemix::cut_mix{
                     .alpha = state[0].cast<float>(),
                     .source_region = region_from(state[1].cast<std::string>(), "source_region"),
-                    .paste_region = region_from(state[2].cast<std::string>(), "paste_region")});
+                    .paste_region = region_from(state[2].cast<std::string>(), "paste_region"),
+                    .box_sampling = box_sampling_from(state[3].cast<std::string>())});
             }));
 
     py::class_<py_mixup, py_mixer>(m, "Mixup", "Mixup: the per-pixel blend lambda * source + (1 - lambda) * target, "
@@ -794,16 +837,21 @@ target_saliency, or saliency=callable(SaliencyQuery) -> 2-D map. Returns a MixIn
 
     m.def("mix_batch", &mix_batch, py::arg("mixer"), py::arg("images"), py::arg("labels") = py::none(),
           py::arg("out") = py::none(), py::kw_only(), py::arg("num_classes") = 0, py::arg("label_smoothing") = 0.0f,
-          py::arg("seed") = 0, py::arg("epoch") = 0, py::arg("threads") = 1, py::arg("pairing") = "shuffle",
+          py::arg("seed") = 0, py::arg("epoch") = 0, py::arg("step") = 0, py::arg("rank") = 0,
+          py::arg("sample_ids") = py::none(), py::arg("threads") = 1, py::arg("pairing") = "shuffle",
           py::arg("partners") = py::none(), py::arg("per_batch") = false, py::arg("layout") = "nchw",
           py::arg("saliency") = py::none(),
           R"(Mixes every sample of a batch with its partner, in place when out is None.
 
 images, out: 4-D uint8 or float32 NumPy arrays or CPU torch tensors, (N, C, H, W) for
 layout='nchw' (also channels_last tensors: strides are followed) or (N, H, W, C) for
-layout='nhwc'. labels: N int64 class indices (with num_classes > 0). Every draw comes
-from (seed, epoch, sample) exactly as C++ resizemix::mix_batch; threads (0 = every core)
-never change the bytes. pairing: 'shuffle' or 'flip', or partners=[...].
+layout='nhwc'. labels: N int64 class indices (with num_classes > 0 and label_smoothing),
+or an (N, K) float dense target matrix (one-hot, soft or multi-hot; rows mixed with
+lambda, nothing renormalised). A training loop passes epoch and step (the batch counter)
+and, data-parallel, rank: every draw derives from (seed, epoch, step, rank, sample), or
+from (seed, epoch, sample_ids[i]) for the samples' own draws when sample_ids (dataset
+indices) are given, exactly as C++ resizemix::mix_batch; threads (0 = every core) never
+change the bytes. pairing: 'shuffle' or 'flip', or partners=[...].
 saliency: an (N, h, w) array of maps or callable(SaliencyQuery) -> 2-D map.
 Returns (soft_labels, records): an (N, num_classes) float32 array (a tensor when images
 is a tensor; None without labels) and a BatchRecords.)");

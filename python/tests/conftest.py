@@ -23,7 +23,8 @@ class Reference:
         self.program = program
         self.folder = folder
 
-    def __call__(self, images, layout, mixer, labels=None, num_classes=0, pair_stream=None, **options):
+    def __call__(self, images, layout, mixer, labels=None, num_classes=0, pair_stream=None, targets=None,
+                 sample_ids=None, **options):
         """Mixes the dense batch `images` out of place in C++; returns (pixels, records, soft labels)."""
         images = np.ascontiguousarray(images)
         if layout == "nchw":
@@ -42,6 +43,12 @@ class Reference:
             command += [flag] if value is True else [flag, str(value)]
         if pair_stream is not None:
             command += ["--pair", str(pair_stream)]
+        if sample_ids is not None:
+            command += ["--sample-ids", *map(str, sample_ids)]
+        if targets is not None:
+            (self.folder / "targets.raw").write_bytes(np.ascontiguousarray(targets, np.float32).tobytes())
+            command += ["--targets", str(self.folder / "targets.raw"), "--columns", str(targets.shape[1]),
+                        "--soft-labels", str(self.folder / "soft.raw")]
         if labels is not None:
             (self.folder / "labels.raw").write_bytes(np.asarray(labels, np.int64).tobytes())
             command += ["--labels", str(self.folder / "labels.raw"), "--num-classes", str(num_classes),
@@ -51,8 +58,9 @@ class Reference:
         pixels = np.fromfile(self.folder / "output.raw", dtype=images.dtype).reshape(shape)
         records = [line.split() for line in (self.folder / "records.txt").read_text().splitlines()]
         soft = None
-        if labels is not None:
-            soft = np.fromfile(self.folder / "soft.raw", dtype=np.float32).reshape(count, num_classes)
+        if labels is not None or targets is not None:
+            columns = num_classes if targets is None else targets.shape[1]
+            soft = np.fromfile(self.folder / "soft.raw", dtype=np.float32).reshape(count, columns)
         return pixels, records, soft
 
 

@@ -7,7 +7,9 @@
 //   resizemix_python_reference --mixer resizemix|cutmix|mixup|one_of|sometimes
 //     --dtype u8|f32 --layout nchw|nhwc --shape N C H W --input FILE --output FILE
 //     --records FILE [--labels FILE --num-classes K --soft-labels FILE [--smoothing E]]
-//     [--seed S] [--epoch E] [--threads T] [--pairing shuffle|flip] [--per-batch]
+//     [--targets FILE --columns K --soft-labels FILE]  (dense float32 N x K targets instead)
+//     [--seed S] [--epoch E] [--step S] [--rank R] [--sample-ids I ...] [--threads T]
+//     [--pairing shuffle|flip] [--per-batch] [--box-sampling clip|inside]
 //     [--scale-min A --scale-max B] [--alpha A] [--paste-region R] [--source-region R]
 //     [--interpolation I] [--pair STREAM]
 // --pair STREAM mixes sample 0 (source) into sample 1 (target) with rng(seed, STREAM)
@@ -116,6 +118,11 @@ void run(const arguments& args, const Mixer& mixer) {
     resizemix::batch_options options;
     options.seed = seed;
     options.epoch = std::stoull(text(args, "epoch", "0"));
+    options.step = std::stoull(text(args, "step", "0"));
+    options.rank = std::stoull(text(args, "rank", "0"));
+    if (args.count("sample-ids")) {
+        for (const auto& id : args.at("sample-ids")) options.sample_ids.push_back(std::stoull(id));
+    }
     options.threads = static_cast<unsigned>(std::stoul(text(args, "threads", "1")));
     options.pairing = text(args, "pairing", "shuffle") == "flip" ? resizemix::pairing::flip : resizemix::pairing::shuffle;
     if (args.count("per-batch")) options.parameters = resizemix::parameter_sharing::per_batch;
@@ -127,12 +134,22 @@ void run(const arguments& args, const Mixer& mixer) {
         options.num_classes = std::stol(text(args, "num-classes"));
         options.label_smoothing = std::stof(text(args, "smoothing", "0"));
     }
-    const auto result = resizemix::mix_batch(mixer, resizemix::batch_view<const T>(view(input.data())), labels,
-                                             view(output.data()), options);
+    const auto input_view = resizemix::batch_view<const T>(view(input.data()));
+    resizemix::batch_result result;
+    if (args.count("targets")) {
+        const std::vector<char> target_bytes = read_file(text(args, "targets"));
+        std::vector<float> targets(target_bytes.size() / sizeof(float));
+        std::memcpy(targets.data(), target_bytes.data(), target_bytes.size());
+        using rows = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+        const Eigen::Map<const rows> matrix(targets.data(), count, std::stol(text(args, "columns")));
+        result = resizemix::mix_batch(mixer, input_view, matrix, view(output.data()), options);
+    } else {
+        result = resizemix::mix_batch(mixer, input_view, labels, view(output.data()), options);
+    }
     for (const auto& record : result.samples) write_record(records, record.partner, record.info);
     std::fclose(records);
     write_file(text(args, "output"), output.data(), output.size() * sizeof(T));
-    if (options.num_classes > 0) {
+    if (result.labels.size() > 0) {
         const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = result.labels;
         write_file(text(args, "soft-labels"), rows.data(), static_cast<std::size_t>(rows.size()) * sizeof(float));
     }
@@ -146,7 +163,10 @@ void dispatch(const arguments& args) {
                                        .interpolation = interpolation_of(text(args, "interpolation", "bilinear"))};
     const resizemix::cut_mix cut{.alpha = std::stof(text(args, "alpha", "1")),
                                  .source_region = region_of(text(args, "source-region", "random")),
-                                 .paste_region = region_of(text(args, "cut-paste-region", "corresponding"))};
+                                 .paste_region = region_of(text(args, "cut-paste-region", "corresponding")),
+                                 .box_sampling = text(args, "box-sampling", "clip") == "inside"
+                                                     ? resizemix::box_sampling::inside
+                                                     : resizemix::box_sampling::clip};
     const std::string method = text(args, "mixer");
     if (method == "resizemix") return run<T>(args, resize);
     if (method == "cutmix") return run<T>(args, cut);

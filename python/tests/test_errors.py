@@ -106,17 +106,18 @@ def test_layout():
 
 
 def test_labels():
-    with pytest.raises(TypeError, match="^labels must hold integer class indices"):
-        resizemix.mix_batch(MIXER, images(), np.zeros(4, np.float32) + 0.5, num_classes=3)
-    with pytest.raises(TypeError, match="^labels must hold integer class indices .int64., got dtype object"):
+    either = r"labels must be int64 class indices \(N,\) or float32 dense targets \(N, K\)"
+    with pytest.raises(TypeError, match="^%s, got dtype object" % either):
         resizemix.mix_batch(MIXER, images(), object(), num_classes=3)
-    with pytest.raises(TypeError, match="^labels must be an array of class indices, got list"):
+    with pytest.raises(TypeError, match="^%s, got list" % either):
         resizemix.mix_batch(MIXER, images(), [[0], [1, 2], 3, 4], num_classes=3)
-    with pytest.raises(ValueError, match=r"^labels must have shape \(4,\)"):
+    with pytest.raises(TypeError, match="^%s, got dtype <U1" % either):
+        resizemix.mix_batch(MIXER, images(), np.array(list("abcd")), num_classes=3)
+    with pytest.raises(ValueError, match=r"^labels must have shape \(4,\), one entry per sample"):
         resizemix.mix_batch(MIXER, images(), np.zeros(3, np.int64), num_classes=3)
     with pytest.raises(resizemix.Error, match=r"^mix_batch: labels\[2\] = 7 is outside \[0, 3\)"):
         resizemix.mix_batch(MIXER, images(), [0, 1, 7, 2], num_classes=3)
-    with pytest.raises(ValueError, match="^labels were given but num_classes is 0"):
+    with pytest.raises(ValueError, match="^labels are class indices but num_classes is 0; set num_classes"):
         resizemix.mix_batch(MIXER, images(), [0, 1, 2, 0])
     with pytest.raises(ValueError, match="^num_classes is 3 but no labels were given"):
         resizemix.mix_batch(MIXER, images(), num_classes=3)
@@ -124,6 +125,30 @@ def test_labels():
         resizemix.mix_batch(MIXER, images(), num_classes=-1)
     with pytest.raises(resizemix.Error, match=r"smoothing must be in \[0, 1\), got 1"):
         resizemix.mix_batch(MIXER, images(), [0, 1, 2, 0], num_classes=3, label_smoothing=1.0)
+
+
+def test_dense_targets():
+    with pytest.raises(ValueError, match=r"^labels as dense targets must have shape \(4, K\), one row per sample"):
+        resizemix.mix_batch(MIXER, images(), np.zeros(4, np.float32) + 0.5)
+    with pytest.raises(ValueError, match=r"^labels as dense targets must have shape \(4, K\)"):
+        resizemix.mix_batch(MIXER, images(), np.zeros((3, 5), np.float32))
+    with pytest.raises(resizemix.Error, match="^mix_batch: .*smoothing"):
+        resizemix.mix_batch(MIXER, images(), np.zeros((4, 5), np.float32), label_smoothing=0.1)
+    with pytest.raises(resizemix.Error, match="^mix_batch: .*num_classes"):
+        resizemix.mix_batch(MIXER, images(), np.zeros((4, 5), np.float32), num_classes=3)
+
+
+def test_sample_ids_and_stream_positions():
+    with pytest.raises(ValueError, match=r"^sample_ids must have shape \(4,\), one entry per sample"):
+        resizemix.mix_batch(MIXER, images(), sample_ids=[1, 2, 3])
+    with pytest.raises(ValueError, match="^sample_ids must be >= 0, got -3"):
+        resizemix.mix_batch(MIXER, images(), sample_ids=[1, 2, -3, 4])
+    with pytest.raises(TypeError, match="^sample_ids must hold integers"):
+        resizemix.mix_batch(MIXER, images(), sample_ids=[1.5, 2, 3, 4])
+    with pytest.raises(ValueError, match="^step must be >= 0, got -1"):
+        resizemix.mix_batch(MIXER, images(), step=-1)
+    with pytest.raises(ValueError, match="^rank must fit 64 bits"):
+        resizemix.mix_batch(MIXER, images(), rank=2**65)
 
 
 def test_stream_arguments():
@@ -142,22 +167,24 @@ def test_pairing():
         resizemix.mix_batch(MIXER, images(), pairing="random")
     with pytest.raises(resizemix.Error, match=r"^mix_batch: options.partners\[1\] = 4 is outside \[0, 4\)"):
         resizemix.mix_batch(MIXER, images(), partners=[0, 4, 1, 2])
-    with pytest.raises(ValueError, match=r"^labels must have shape \(4,\)"):  # partners are read like labels
+    with pytest.raises(ValueError, match=r"^partners must have shape \(4,\), one entry per sample"):
         resizemix.mix_batch(MIXER, images(), partners=[0, 1])
 
 
 def test_mixer_parameters():
-    with pytest.raises(resizemix.Error, match=r"^resize_mix: scale range must satisfy 0 < scale_min <= scale_max <= 1, got \[0.5, 0.2\]"):
+    with pytest.raises(resizemix.Error, match=r"^resizemix: scale range must satisfy 0 < scale_min <= scale_max <= 1, got \[0.5, 0.2\]"):
         resizemix.ResizeMix(scale_min=0.5, scale_max=0.2)
-    with pytest.raises(resizemix.Error, match="^resize_mix: paste_region corresponding has no meaning"):
+    with pytest.raises(resizemix.Error, match="^resizemix: paste_region corresponding has no meaning"):
         resizemix.ResizeMix(paste_region="corresponding")
     with pytest.raises(ValueError, match="^paste_region must be 'random', 'corresponding', 'salient' or 'non-salient', got 'middle'"):
         resizemix.ResizeMix(paste_region="middle")
+    with pytest.raises(ValueError, match="^box_sampling must be 'clip' or 'inside', got 'centre'"):
+        resizemix.CutMix(box_sampling="centre")
     with pytest.raises(ValueError, match="^interpolation must be 'bilinear', 'nearest' or 'area', got 'cubic'"):
         resizemix.ResizeMix(interpolation="cubic")
-    with pytest.raises(resizemix.Error, match="^cut_mix: alpha must be finite and > 0, got 0"):
+    with pytest.raises(resizemix.Error, match="^cutmix: alpha must be finite and > 0, got 0"):
         resizemix.CutMix(alpha=0.0)
-    with pytest.raises(resizemix.Error, match="^cut_mix: source_region corresponding has no meaning"):
+    with pytest.raises(resizemix.Error, match="^cutmix: source_region corresponding has no meaning"):
         resizemix.CutMix(source_region="corresponding")
     with pytest.raises(resizemix.Error, match="^mixup: alpha must be finite and > 0, got nan"):
         resizemix.Mixup(alpha=float("nan"))
@@ -182,15 +209,15 @@ def test_pair_shapes_and_dtypes():
     source = np.zeros((3, 8, 8), np.uint8)
     with pytest.raises(TypeError, match=r"^target must have the dtype of source \(uint8\)"):
         resizemix.mix(MIXER, source, np.zeros((3, 8, 8), np.float32))
-    with pytest.raises(resizemix.Error, match="^cut_mix: "):
+    with pytest.raises(resizemix.Error, match="^cutmix: "):
         resizemix.mix(resizemix.CutMix(), source, np.zeros((3, 9, 8), np.uint8))
-    with pytest.raises(resizemix.Error, match="^resize_mix: "):
+    with pytest.raises(resizemix.Error, match="^resizemix: "):
         resizemix.mix(MIXER, source, np.zeros((1, 8, 8), np.uint8))
 
 
 def test_missing_or_malformed_saliency():
     salient = resizemix.CutMix(source_region="salient")
-    with pytest.raises(resizemix.Error, match="^cut_mix: source_region salient needs a saliency map of the source image, but none was given"):
+    with pytest.raises(resizemix.Error, match="^cutmix: source_region salient needs a saliency map of the source image, but none was given"):
         resizemix.mix_batch(salient, images())
     with pytest.raises(ValueError, match="^saliency has 3 maps but the batch has 4 samples"):
         resizemix.mix_batch(salient, images(), saliency=np.ones((3, 4, 4)))

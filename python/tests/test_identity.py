@@ -26,11 +26,16 @@ MIXERS = {
         lambda: resizemix.CutMix(alpha=2.0, paste_region="random"),
         {"alpha": 2.0, "cut_paste_region": "random"},
     ),
+    "cutmix-inside": (
+        lambda: resizemix.CutMix(alpha=0.7, box_sampling="inside"),
+        {"alpha": 0.7, "box_sampling": "inside"},
+    ),
     "mixup": (lambda: resizemix.Mixup(alpha=0.4), {"alpha": 0.4}),
     "one_of": (lambda: resizemix.one_of([(resizemix.ResizeMix(), 0.5), (resizemix.CutMix(), 0.5)]), {}),
     "sometimes": (lambda: resizemix.sometimes(resizemix.ResizeMix(), 0.5), {}),
 }
-REFERENCE_NAME = {"resizemix-nearest": "resizemix", "resizemix-area": "resizemix", "cutmix-random-paste": "cutmix"}
+REFERENCE_NAME = {"resizemix-nearest": "resizemix", "resizemix-area": "resizemix", "cutmix-random-paste": "cutmix",
+                  "cutmix-inside": "cutmix"}
 
 
 def batch(dtype, layout, count=9, channels=3, height=20, width=24, seed=0):
@@ -70,13 +75,35 @@ def test_soft_labels_match_cpp(reference, dtype, smoothing):
     assert soft.tobytes() == expected_soft.tobytes()
 
 
-@pytest.mark.parametrize("options", [{"pairing": "flip"}, {"per_batch": True}, {"seed": 2**64 - 1, "epoch": 5}])
+@pytest.mark.parametrize("options", [{"pairing": "flip"}, {"per_batch": True}, {"seed": 2**64 - 1, "epoch": 5},
+                                     {"epoch": 2, "step": 17}, {"step": 3, "rank": 2}, {"step": 2**40, "rank": 7}])
 def test_batch_options_match_cpp(reference, options):
     images = batch(np.uint8, "nhwc", count=6)
     expected, expected_records, _ = reference(images, "nhwc", "resizemix", **options)
     _, records = resizemix.mix_batch(resizemix.ResizeMix(), images, layout="nhwc", **options)
     assert images.tobytes() == expected.tobytes()
     assert [record_fields(record) for record in records] == expected_records
+
+
+def test_sample_ids_match_cpp(reference):
+    images = batch(np.float32, "nchw", count=6)
+    ids = [40, 3, 17, 5, 99, 0]
+    expected, expected_records, _ = reference(images, "nchw", "one_of", sample_ids=ids, step=4, epoch=1)
+    _, records = resizemix.mix_batch(MIXERS["one_of"][0](), images, sample_ids=ids, step=4, epoch=1)
+    assert images.tobytes() == expected.tobytes()
+    assert [record_fields(record) for record in records] == expected_records
+
+
+def test_dense_targets_match_cpp(reference):
+    images = batch(np.uint8, "nhwc", count=7)
+    targets = (np.random.default_rng(3).random((7, 6)) > 0.6).astype(np.float32)  # multi-hot rows
+    expected, _, expected_soft = reference(images, "nhwc", "resizemix", targets=targets, step=1)
+    soft, records = resizemix.mix_batch(resizemix.ResizeMix(), images, targets, layout="nhwc", step=1)
+    assert images.tobytes() == expected.tobytes()
+    assert soft.dtype == np.float32 and soft.tobytes() == expected_soft.tobytes()
+    row = 2
+    lam = np.float32(records.lambda_[row])
+    np.testing.assert_allclose(soft[row], lam * targets[records.partner[row]] + (1 - lam) * targets[row], rtol=1e-6)
 
 
 @pytest.mark.parametrize("name", ["resizemix", "cutmix", "mixup", "one_of"])
