@@ -90,6 +90,7 @@ class CutMix(Mixer):
         alpha: float = 1.0,
         source_region: Region = "random",
         paste_region: Region = "corresponding",
+        box_sampling: Literal["clip", "inside"] = "clip",
     ) -> None: ...
     @property
     def alpha(self) -> float: ...
@@ -97,6 +98,8 @@ class CutMix(Mixer):
     def source_region(self) -> str: ...
     @property
     def paste_region(self) -> str: ...
+    @property
+    def box_sampling(self) -> str: ...
 
 class Mixup(Mixer):
     def __init__(self, alpha: float = 1.0) -> None: ...
@@ -139,13 +142,16 @@ def mix(
 def mix_batch(
     mixer: Mixer,
     images: Pixels,
-    labels: Optional[Any] = None,
+    labels: Optional[Any] = None,  # (N,) int64 class indices or (N, K) float32 dense targets
     out: Optional[Pixels] = None,
     *,
     num_classes: int = 0,
     label_smoothing: float = 0.0,
     seed: int = 0,
     epoch: int = 0,
+    step: int = 0,
+    rank: int = 0,
+    sample_ids: Optional[Sequence[int]] = None,
     threads: int = 1,
     pairing: Literal["shuffle", "flip"] = "shuffle",
     partners: Optional[Sequence[int]] = None,

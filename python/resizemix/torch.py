@@ -10,7 +10,7 @@
 
 Each batch is stacked, then mixed in place in the worker that built it, so the
 mixing runs in parallel with training and no extra copy of the batch is made.
-Every batch draws from its own stream (seed, epoch, step): DataLoader hands
+Every batch draws from its own stream (seed, epoch, step, rank): DataLoader hands
 batch k of an epoch to worker k % num_workers, so a worker's j-th batch is
 batch k = j * num_workers + worker_id, and the mixed epoch is the same bytes
 whatever the number of workers (given the same batches in the same order).
@@ -44,8 +44,7 @@ class MixCollate:
         collate: stacks the samples into (images, labels); default_collate by default.
             Images should come out as uint8 or float32 CPU tensors (mixed where they
             lie); other dtypes are converted to float32 first.
-        step_offset: added to the batch index (e.g. a data-parallel rank times the
-            number of batches per epoch), so ranks draw differently.
+        rank: the data-parallel rank of this process, so ranks draw differently.
 
     Call set_epoch(epoch) before iterating each epoch, as with DistributedSampler:
     workers are started per epoch (unless persistent_workers=True, in which case the
@@ -63,7 +62,7 @@ class MixCollate:
         threads: int = 1,
         pairing: str = "shuffle",
         collate: Callable[[Sequence[Any]], Any] = default_collate,
-        step_offset: int = 0,
+        rank: int = 0,
     ) -> None:
         if not isinstance(mixer, _core.Mixer):
             raise TypeError(f"mixer must be a resizemix mixer, got {type(mixer).__name__}")
@@ -77,7 +76,7 @@ class MixCollate:
         self.threads = threads
         self.pairing = pairing
         self.collate = collate
-        self.step_offset = step_offset
+        self.rank = rank
         self.epoch = 0
         self._batches_made = 0  # in this process: each worker has its own copy
 
@@ -116,13 +115,7 @@ class MixCollate:
         return images, soft_targets
 
     def stream_arguments(self, batch_index: int) -> dict:
-        """The mix_batch keyword arguments (seed, epoch, ...) of batch `batch_index` of the
-        current epoch: mix_batch(mixer, images, labels, **these) re-mixes that batch alike."""
-        return {"seed": self.seed, "epoch": _stream_epoch(self.epoch, batch_index + self.step_offset)}
+        """The mix_batch keyword arguments (seed, epoch, step, rank) of batch `batch_index` of
+        the current epoch: mix_batch(mixer, images, labels, **these) re-mixes that batch alike."""
+        return {"seed": self.seed, "epoch": self.epoch, "step": batch_index, "rank": self.rank}
 
-
-def _stream_epoch(epoch: int, step: int) -> int:
-    """One 64-bit stream key per (epoch, step): epoch in the high 24 bits, step in the low 40."""
-    if not 0 <= epoch < (1 << 24) or not 0 <= step < (1 << 40):
-        raise ValueError(f"epoch {epoch} or batch index {step} is out of range for the stream key")
-    return (epoch << 40) | step

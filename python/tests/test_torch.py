@@ -72,9 +72,9 @@ def test_collate_with_two_workers_equals_the_main_process_and_mix_batch():
         torch.testing.assert_close(targets.sum(dim=1), torch.ones(8))
         expected = dataset.images[step * 8:(step + 1) * 8].clone()
         labels = torch.arange(step * 8, (step + 1) * 8) % 4
+        assert make_collate(epoch=3).stream_arguments(step) == {"seed": 9, "epoch": 3, "step": step, "rank": 0}
         soft, _ = resizemix.mix_batch(resizemix.one_of([resizemix.ResizeMix(), resizemix.CutMix()]), expected,
-                                      labels, num_classes=4, label_smoothing=0.1,
-                                      **make_collate(epoch=3).stream_arguments(step))
+                                      labels, num_classes=4, label_smoothing=0.1, seed=9, epoch=3, step=step)
         assert torch.equal(images, expected) and torch.equal(targets, soft)
 
 
@@ -111,3 +111,12 @@ def test_collate_arguments():
         MixCollate(resizemix.ResizeMix(), num_classes=0)
     with pytest.raises(TypeError, match="^the collated images must be a torch tensor, got list"):
         MixCollate(resizemix.ResizeMix(), num_classes=3, collate=lambda samples: ([1], [0]))([0])
+
+
+def test_ranks_draw_differently():
+    dataset = Squares()
+    samples = [dataset[i] for i in range(8)]
+    first = MixCollate(resizemix.ResizeMix(), num_classes=4, seed=1, rank=0)(samples)[0]
+    second = MixCollate(resizemix.ResizeMix(), num_classes=4, seed=1, rank=1)(samples)[0]
+    again = MixCollate(resizemix.ResizeMix(), num_classes=4, seed=1, rank=1)(samples)[0]
+    assert not torch.equal(first, second) and torch.equal(second, again)
