@@ -210,7 +210,7 @@ def test_pair_shapes_and_dtypes():
     with pytest.raises(TypeError, match=r"^target must have the dtype of source \(uint8\)"):
         resizemix.mix(MIXER, source, np.zeros((3, 8, 8), np.float32))
     with pytest.raises(resizemix.Error, match="^cutmix: "):
-        resizemix.mix(resizemix.CutMix(), source, np.zeros((3, 9, 8), np.uint8))
+        resizemix.mix(resizemix.CutMix(), source, np.zeros((1, 8, 8), np.uint8))
     with pytest.raises(resizemix.Error, match="^resizemix: "):
         resizemix.mix(MIXER, source, np.zeros((1, 8, 8), np.uint8))
 
