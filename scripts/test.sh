@@ -8,6 +8,7 @@
 #                              the sanitizer build goes to "$BUILD_DIR-asan"
 #   JOBS                       parallel jobs (default: nproc)
 #   RESIZEMIX_SKIP_SANITIZERS  1 skips the sanitizer build
+#   RESIZEMIX_CMAKE_ARGS       extra arguments for the first configure (e.g. -DRESIZEMIX_BUILD_PYTHON=OFF)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +36,11 @@ if [[ -n "${CXX:-}" ]]; then
 fi
 
 section "configure $BUILD_DIR (RelWithDebInfo, ${CXX:-default compiler})"
-cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${compiler_args[@]}"
+extra_args=()
+if [[ -n "${RESIZEMIX_CMAKE_ARGS:-}" ]]; then
+    read -r -a extra_args <<<"$RESIZEMIX_CMAKE_ARGS"
+fi
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${compiler_args[@]}" "${extra_args[@]}"
 section "build $BUILD_DIR"
 cmake --build "$BUILD_DIR" -j "$jobs"
 section "test $BUILD_DIR"
