@@ -76,13 +76,16 @@ inline axis_filter area_filter(index_t in, index_t out) {
     return f;
 }
 
-inline axis_filter make_filter(interpolation method, index_t in, index_t out) {
-    switch (method) {
-        case interpolation::bilinear: break;  // resize_bilinear has its own taps
-        case interpolation::nearest: return nearest_filter(in, out);
-        case interpolation::area: return area_filter(in, out);
+/// The one check of an interpolation value, shared by resize() and the mixers that take one.
+inline void check_interpolation(const char* function, interpolation method) {
+    if (method != interpolation::bilinear && method != interpolation::nearest && method != interpolation::area) {
+        fail(function, "interpolation must be bilinear, nearest or area, got the value ", static_cast<int>(method));
     }
-    fail("resize", "no separable filter for interpolation value ", static_cast<int>(method));
+}
+
+/// The separable filter of nearest or area (bilinear has its own taps in resize_bilinear).
+inline axis_filter make_filter(interpolation method, index_t in, index_t out) {
+    return method == interpolation::nearest ? nearest_filter(in, out) : area_filter(in, out);
 }
 
 template <class T>
@@ -160,9 +163,7 @@ void resize(image_view<SourceT> source, image_view<T> destination,
         detail::fail("resize", "source has ", source.channels(), " channels but destination has ",
                      destination.channels());
     }
-    if (method != interpolation::bilinear && method != interpolation::nearest && method != interpolation::area) {
-        detail::fail("resize", "unknown interpolation value ", static_cast<int>(method));
-    }
+    detail::check_interpolation("resize", method);
     auto run = [&](image_view<T> into) {
         if (method == interpolation::bilinear) {
             detail::resize_bilinear<T>(source, into);

@@ -45,11 +45,7 @@ struct resize_mix {
             detail::fail(name, "paste_region corresponding has no meaning for ResizeMix (the whole "
                                "source is pasted); use random, salient or non-salient");
         }
-        if (interpolation != resizemix::interpolation::bilinear && interpolation != resizemix::interpolation::nearest &&
-            interpolation != resizemix::interpolation::area) {
-            detail::fail(name, "interpolation must be bilinear, nearest or area, got the value ",
-                         static_cast<int>(interpolation));
-        }
+        detail::check_interpolation(name, interpolation);
     }
 
     /// The patch size (x = y = 0) for scale `tau` in a target_width x target_height target:
