@@ -107,8 +107,8 @@ void print_help() {
   --width N            channels of the first stage; stages have N, 2N, 4N (default 16)
   --blocks N           residual blocks per stage (default 1)
   --crop-pad N         random crop with N pixels of zero padding, 0 = off (default 2)
-  --mix-prob P         each sample is mixed with probability P (default 1); RandAugment in the
-                       resizemix+ methods still runs on every sample
+  --mix-prob P         each sample is mixed with probability P (default 1); RandAugment (randaugment,
+                       resizemix+, resizemix-randaugment-before) runs on every sample whatever P
   --threads N          libtorch intra-op threads (default 1)
   --steps N            stop each method after N steps (cosine schedule over N)
   --eval-limit N       evaluate on the first N test images (default: all 10000)
@@ -391,7 +391,8 @@ run_result train_method(const settings& s, const std::string& method, const fash
     torch::Tensor batch = torch::empty({b, 1, train_set.height, train_set.width}, torch::kFloat);
     // Batch augmentation mixes the batch into `repeats` copies, a separate tensor (the copies'
     // sources are the unmixed batch); the optimizer step sees all repeats x b samples.
-    torch::Tensor repeated = repeats > 1 ? torch::empty({repeats * b, 1, train_set.height, train_set.width}, torch::kFloat) : batch;
+    torch::Tensor repeated =
+        repeats > 1 ? torch::empty({repeats * b, 1, train_set.height, train_set.width}, torch::kFloat) : batch;
     std::vector<std::int64_t> order(static_cast<std::size_t>(n_train));
     std::vector<std::int64_t> labels(static_cast<std::size_t>(b));
     std::vector<double> step_losses;
