@@ -20,8 +20,10 @@
 #   FRESH=1       re-run every run; otherwise finished runs (kept under
 #                 $BUILD_DIR/experiment-runs) are reused, so an interrupted grid resumes
 #   EXTRA_ARGS    more resizemix-train arguments for every run (e.g. "--width 8")
-#   METHODS       which methods, space-separated (default: all six); the first is the
-#                 reference of the table's "vs" column
+#   METHODS       which methods, space-separated (default: the six above); the first is
+#                 the reference of the table's "vs" column. Also accepted: randaugment,
+#                 resizemix+ (ResizeMix then RandAugment(2, 9), batch augmentation x2) and
+#                 resizemix-randaugment-before (the paper's Table 7 control)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,16 +45,17 @@ subset="${TRAIN_SUBSET:-10000}"
 mix_prob="${MIX_PROB:-0.5}"
 out_dir="${OUT_DIR:-docs/experiments}"
 read -r -a extra_args <<<"${EXTRA_ARGS:-}"
-all_methods="none mixup cutmix cutmix-salient-source cutmix-salient-paste resizemix"
-read -r -a methods <<<"${METHODS:-$all_methods}"
+default_methods="none mixup cutmix cutmix-salient-source cutmix-salient-paste resizemix"
+known_methods="$default_methods randaugment resizemix+ resizemix-randaugment-before"
+read -r -a methods <<<"${METHODS:-$default_methods}"
 for method in "${methods[@]}"; do
-    if [[ " $all_methods " != *" $method "* ]]; then
-        echo "experiment: unknown method \"$method\" in METHODS (known: $all_methods)" >&2
+    if [[ " $known_methods " != *" $method "* ]]; then
+        echo "experiment: unknown method \"$method\" in METHODS (known: $known_methods)" >&2
         exit 2
     fi
 done
 if ((${#methods[@]} == 0)); then
-    echo "experiment: METHODS names no method (known: $all_methods)" >&2
+    echo "experiment: METHODS names no method (known: $known_methods)" >&2
     exit 2
 fi
 

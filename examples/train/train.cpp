@@ -1,7 +1,9 @@
 // resizemix-train: trains a small residual CNN on Fashion-MNIST with libtorch,
 // with no mixing, Mixup, CutMix, saliency-guided CutMix (Grad-CAM computed in the
-// same step) or ResizeMix, every mix done by resizemix::mix_batch in place on a
-// zero-copy view of the batch tensor. docs/EXPERIMENTS.md shows what it measured.
+// same step), ResizeMix, RandAugment alone, or ResizeMix with RandAugment after
+// (ResizeMix+, with batch augmentation x2) or before the mix (Table 7's control),
+// every mix done by resizemix::mix_batch on a zero-copy view of the batch tensor.
+// docs/EXPERIMENTS.md shows what it measured.
 //
 //   resizemix-train --method resizemix --epochs 10 --seed 0 --csv runs.csv
 //   resizemix-train --quick          # a few hundred steps over every method; fails unless every loss falls
@@ -53,7 +55,9 @@ constexpr float pixel_std = 0.3530f;
 const std::vector<std::string> all_methods = {"none",          "mixup",
                                               "cutmix",        "cutmix-inside",
                                               "cutmix-random", "cutmix-salient-source",
-                                              "cutmix-salient-paste", "resizemix"};
+                                              "cutmix-salient-paste", "resizemix",
+                                              "randaugment",   "resizemix+",
+                                              "resizemix-randaugment-before"};
 
 struct settings {
     std::vector<std::string> methods = {"resizemix"};
@@ -89,7 +93,11 @@ void print_help() {
   --method LIST        comma-separated, or "all": none, mixup, cutmix (the CutMix paper's clipped
                        boxes), cutmix-inside (whole boxes kept inside), cutmix-random (random source
                        box pasted at a random place), cutmix-salient-source, cutmix-salient-paste,
-                       resizemix (default resizemix)
+                       resizemix, randaugment (RandAugment(2, 9) on each image, no mixing),
+                       resizemix+ (ResizeMix, then RandAugment(2, 9) on the mixed image, with batch
+                       augmentation x2: each step trains on two independently mixed copies of the
+                       batch), resizemix-randaugment-before (RandAugment on each image, then
+                       ResizeMix: the paper's Table 7 control) (default resizemix)
   --epochs N           epochs over the training set (default 10)
   --seed N             seeds the weights, the data order, crop/flip and the mixing (default 0)
   --train-subset N     train on the first N training images (default 0: all 60000)
@@ -99,7 +107,8 @@ void print_help() {
   --width N            channels of the first stage; stages have N, 2N, 4N (default 16)
   --blocks N           residual blocks per stage (default 1)
   --crop-pad N         random crop with N pixels of zero padding, 0 = off (default 2)
-  --mix-prob P         each sample is mixed with probability P (default 1)
+  --mix-prob P         each sample is mixed with probability P (default 1); RandAugment (randaugment,
+                       resizemix+, resizemix-randaugment-before) runs on every sample whatever P
   --threads N          libtorch intra-op threads (default 1)
   --steps N            stop each method after N steps (cosine schedule over N)
   --eval-limit N       evaluate on the first N test images (default: all 10000)
@@ -213,6 +222,10 @@ settings parse(int argc, char** argv) {
     return s;
 }
 
+/// RandAugment(2, 9) of 31 bins, nearest interpolation, zero fill (torchvision's defaults; zero is
+/// also Fashion-MNIST's background, the value the random crop pads with).
+resizemix::rand_augment rand_augment_2_9() { return {.num_ops = 2, .magnitude = 9, .num_magnitude_bins = 31}; }
+
 /// The mixer a method names (none for "none"), each sample mixed with probability p.
 std::optional<resizemix::any_mixer> make_mixer(const std::string& method, double p) {
     using resizemix::region;
@@ -234,10 +247,26 @@ std::optional<resizemix::any_mixer> make_mixer(const std::string& method, double
         return resizemix::any_mixer(resizemix::sometimes(
             resizemix::cut_mix{.alpha = 1.0f, .source_region = region::random, .paste_region = region::salient}, p));
     }
-    if (method == "resizemix") {
-        return resizemix::any_mixer(resizemix::sometimes(resizemix::resize_mix{.scale_min = 0.1f, .scale_max = 0.8f}, p));
+    const auto resize_mix = resizemix::sometimes(resizemix::resize_mix{.scale_min = 0.1f, .scale_max = 0.8f}, p);
+    if (method == "resizemix") return resizemix::any_mixer(resize_mix);
+    if (method == "resizemix+") return resizemix::any_mixer(resizemix::augment_after(resize_mix, rand_augment_2_9()));
+    if (method == "resizemix-randaugment-before") {
+        return resizemix::any_mixer(resizemix::augment_before(resize_mix, rand_augment_2_9()));
     }
     return std::nullopt;
+}
+
+/// How many independently mixed copies of each batch a method trains on (batch augmentation).
+std::int64_t batch_repeats(const std::string& method) { return method == "resizemix+" ? 2 : 1; }
+
+/// Applies RandAugment in place to every image of the batch, sample i with the stream mix_batch
+/// would give it (options' seed, epoch, step and rank), so a run is reproducible per sample.
+void rand_augment_batch(resizemix::batch_view<float> batch, const resizemix::batch_options& options) {
+    const resizemix::rand_augment policy = rand_augment_2_9();
+    for (resizemix::index_t i = 0; i < batch.count(); ++i) {
+        resizemix::rng random = resizemix::sample_stream(options, i);
+        static_cast<void>(policy(batch[i], random));
+    }
 }
 
 bool needs_saliency(const std::string& method) { return method.starts_with("cutmix-salient"); }
@@ -350,6 +379,7 @@ run_result train_method(const settings& s, const std::string& method, const fash
                                                          .weight_decay(s.weight_decay));
     const std::optional<resizemix::any_mixer> mixer = make_mixer(method, s.mix_prob);
     const bool saliency = needs_saliency(method);
+    const std::int64_t repeats = batch_repeats(method);
 
     const std::int64_t n_train = s.train_subset > 0 ? std::min(s.train_subset, train_set.count) : train_set.count;
     const std::int64_t steps_per_epoch = n_train / s.batch_size;  // the last partial batch is dropped
@@ -359,6 +389,10 @@ run_result train_method(const settings& s, const std::string& method, const fash
 
     const std::int64_t b = s.batch_size;
     torch::Tensor batch = torch::empty({b, 1, train_set.height, train_set.width}, torch::kFloat);
+    // Batch augmentation mixes the batch into `repeats` copies, a separate tensor (the copies'
+    // sources are the unmixed batch); the optimizer step sees all repeats x b samples.
+    torch::Tensor repeated =
+        repeats > 1 ? torch::empty({repeats * b, 1, train_set.height, train_set.width}, torch::kFloat) : batch;
     std::vector<std::int64_t> order(static_cast<std::size_t>(n_train));
     std::vector<std::int64_t> labels(static_cast<std::size_t>(b));
     std::vector<double> step_losses;
@@ -387,26 +421,34 @@ run_result train_method(const settings& s, const std::string& method, const fash
             crop_flip_batch(train_set, indices, s.crop_pad, augment, batch);
             const torch::Tensor classes = torch::from_blob(labels.data(), {b}, torch::kLong).clone();
 
+            // Fresh draws at every step: the library's streams are keyed by (seed, epoch, step, sample).
+            resizemix::batch_options options;
+            options.seed = s.seed;
+            options.epoch = static_cast<std::uint64_t>(epoch);
+            options.step = static_cast<std::uint64_t>(k);
+            options.num_classes = fashion_mnist::num_classes;
+            const auto view = resizemix::as_batch_view<float>(batch);
             torch::Tensor targets;
-            if (mixer) {
+            if (mixer && repeats > 1) {
+                const resizemix::batch_result mixed =
+                    resizemix::mix_batch_repeated(*mixer, resizemix::batch_view<const float>(view),
+                                                  std::span<const std::int64_t>(labels),
+                                                  resizemix::as_batch_view<float>(repeated), repeats, options);
+                targets = resizemix::to_tensor(mixed.labels);
+            } else if (mixer) {
                 if (saliency) maps = grad_cam_maps(model, normalize(batch), classes);
-                // Mix in place on a view of the tensor's memory; fresh draws at every step.
-                const auto view = resizemix::as_batch_view<float>(batch);
-                resizemix::batch_options options;
-                options.seed = s.seed;
-                options.epoch = static_cast<std::uint64_t>(epoch);
-                options.step = static_cast<std::uint64_t>(k);
-                options.num_classes = fashion_mnist::num_classes;
+                // Mix in place on a view of the tensor's memory.
                 const resizemix::batch_result mixed = resizemix::mix_batch(
                     *mixer, view, std::span<const std::int64_t>(labels), view, options, provide_map);
                 targets = resizemix::to_tensor(mixed.labels);
             } else {
+                if (method == "randaugment") rand_augment_batch(view, options);
                 targets = torch::one_hot(classes, fashion_mnist::num_classes).to(torch::kFloat);
             }
 
             const double lr = 0.5 * s.lr * (1.0 + std::cos(std::numbers::pi * static_cast<double>(step) / static_cast<double>(total_steps)));
             for (auto& group : optimizer.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
-            const torch::Tensor logits = model->forward(normalize(batch));
+            const torch::Tensor logits = model->forward(normalize(repeated));
             const torch::Tensor loss = -(targets * torch::log_softmax(logits, 1)).sum(1).mean();
             optimizer.zero_grad();
             loss.backward();
