@@ -63,26 +63,30 @@ void validate_mixer(const M& m) {
     if constexpr (requires { m.validate(); }) m.validate();
 }
 
+namespace detail {
+
 /// What a mixer's operator() accepts for each image: a view as it is, or an owning
 /// image (a mutable one as a mutable view, a const one as a read-only view).
 template <class T>
-[[nodiscard]] constexpr image_view<T> as_view(image_view<T> view) noexcept {
+[[nodiscard]] constexpr image_view<T> mixer_argument(image_view<T> view) noexcept {
     return view;
 }
 template <class T>
-[[nodiscard]] image_view<T> as_view(image<T>& owned) noexcept {
+[[nodiscard]] image_view<T> mixer_argument(image<T>& owned) noexcept {
     return owned.view();
 }
 template <class T>
-[[nodiscard]] image_view<const T> as_view(const image<T>& owned) noexcept {
+[[nodiscard]] image_view<const T> mixer_argument(const image<T>& owned) noexcept {
     return owned.const_view();
 }
 template <class Other>
-void as_view(const Other&) {
+void mixer_argument(const Other&) {
     static_assert(sizeof(Other) == 0,
                   "resizemix mixers take resizemix::image_view or resizemix::image arguments: wrap your "
                   "pixels with from_hwc / from_chw (or interop/opencv.hpp, interop/torch.hpp) first");
 }
+
+}  // namespace detail
 
 /// One whole mix: plan, then the target outside the box and the rendered patch
 /// inside it. `out` must have the target's shape and may be the target itself;

@@ -100,7 +100,8 @@ struct cut_mix {
     /// image_view or an owning image. Returns what it did.
     template <class Source, class Target, class Out, saliency_provider Provider = no_saliency>
     mix_info operator()(Source&& source, Target&& target, Out&& out, rng& random, Provider&& saliency = {}) const {
-        return run_mixer(*this, as_view(source), as_view(target), as_view(out), random, saliency);
+        return run_mixer(*this, detail::mixer_argument(source), detail::mixer_argument(target),
+                         detail::mixer_argument(out), random, saliency);
     }
 
 
