@@ -16,7 +16,7 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 sources=(tests/main.cpp tests/test_batch.cpp tests/test_compose.cpp tests/test_worker_pool.cpp)
 # -O1: TSan's own advice (fast enough, precise stacks); each unit compiled in parallel.
-flags=(-std=c++20 -O1 -g -fsanitize=thread -fno-omit-frame-pointer -Iinclude -I/usr/include/eigen3
+flags=(-std=c++20 -O1 -g -fsanitize=thread -fno-omit-frame-pointer -Iinclude -Itests/support -I/usr/include/eigen3
        "-DRESIZEMIX_DATA_DIR=\"$PWD/examples/data\"" "-DRESIZEMIX_TMP_DIR=\"$out\""
        $(pkg-config --cflags stb))
 pids=()
