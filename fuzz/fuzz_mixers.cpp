@@ -393,6 +393,11 @@ void fuzz_pair(byte_reader& in) {
     RESIZEMIX_FUZZ_CHECK(info.box.empty() || info.box.inside(width, height));
     const auto& original_source = source_before.const_view();
     const auto& original_target = target_before.const_view();
+    // CutMix and Mixup read a source of another size as if resized (bilinear) to the target's size.
+    resizemix::image<T> source_at_target_size(channels, height, width);
+    const bool source_resized = original_source.width() != width || original_source.height() != height;
+    if (source_resized) resizemix::resize(original_source, source_at_target_size.view(), resizemix::interpolation::bilinear);
+    const auto same_size_source = source_resized ? source_at_target_size.const_view() : original_source;
     for (index_t c = 0; c < channels; ++c)
         for (index_t y = 0; y < height; ++y)
             for (index_t x = 0; x < width; ++x)
@@ -434,12 +439,12 @@ void fuzz_pair(byte_reader& in) {
                 for (index_t y = 0; y < info.box.height; ++y)
                     for (index_t x = 0; x < info.box.width; ++x)
                         RESIZEMIX_FUZZ_CHECK(fuzz::same_bits(out(c, info.box.y + y, info.box.x + x),
-                                                             original_source(c, info.source_box.y + y, info.source_box.x + x)));
+                                                             same_size_source(c, info.source_box.y + y, info.source_box.x + x)));
             break;
         }
         case method::mixup:
             RESIZEMIX_FUZZ_CHECK(info.box == (box{0, 0, width, height}));
-            check_blended<T>(original_source, original_target, out, info.lambda);
+            check_blended<T>(same_size_source, original_target, out, info.lambda);
             break;
     }
 }
