@@ -43,7 +43,8 @@ if(MODE STREQUAL "find_package")
   run("configure resizemix"
     ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/library-build ${configure_args}
       -DCMAKE_INSTALL_PREFIX=${prefix}
-      -DRESIZEMIX_BUILD_TESTS=OFF -DRESIZEMIX_BUILD_EXAMPLES=OFF -DRESIZEMIX_BUILD_BENCHMARKS=OFF)
+      -DRESIZEMIX_BUILD_TESTS=OFF -DRESIZEMIX_BUILD_EXAMPLES=OFF -DRESIZEMIX_BUILD_BENCHMARKS=OFF
+      -DRESIZEMIX_BUILD_PYTHON=OFF)
   run("build resizemix" ${CMAKE_COMMAND} --build ${WORK_DIR}/library-build ${config_args})
   run("install resizemix" ${CMAKE_COMMAND} --install ${WORK_DIR}/library-build ${config_args})
 
