@@ -80,6 +80,26 @@ TEMPLATE_TEST_CASE("mix_batch: in place, out of place and 1/2/4 threads give the
     }
 }
 
+// Mixes the batch with mix_batch, then sample by sample with the mixer called directly on
+// the stream stream_for(i) gives: partners, records and pixels must agree.
+template <typename T, typename Mixer, typename StreamFor>
+void check_equals_sample_by_sample(const Mixer& mixer, test_batch<T>& input, const batch_options& options,
+                                   StreamFor stream_for) {
+    test_batch<T> output = input;
+    const auto result = mix_batch(mixer, batch_view<const T>(input.view()), {}, output.view(), options);
+    test_batch<T> expected = input;
+    const std::vector<index_t> partners = partners_for(options, input.count);
+    for (index_t i = 0; i < input.count; ++i) {
+        rng random = stream_for(i);
+        const mix_info info = mixer(image_view<const T>(input.view()[partners[i]]),
+                                    image_view<const T>(input.view()[i]), expected.view()[i], random);
+        CHECK(result.samples[i].partner == partners[i]);
+        CHECK(result.samples[i].info.box == info.box);
+        CHECK(result.samples[i].info.tau == info.tau);
+    }
+    CHECK(output.pixels == expected.pixels);
+}
+
 TEMPLATE_TEST_CASE("mix_batch equals mixing sample by sample with the streams of (seed, epoch, index)", "[batch]",
                    std::uint8_t, float) {
     test_batch<TestType> input(9, 3, 20, 16, true, 8);
@@ -87,20 +107,9 @@ TEMPLATE_TEST_CASE("mix_batch equals mixing sample by sample with the streams of
     options.seed = 3;
     options.epoch = 11;
     options.threads = 2;
-    test_batch<TestType> output = input;
-    const auto result = mix_batch(resize_mix{}, batch_view<const TestType>(input.view()), {}, output.view(), options);
-
-    test_batch<TestType> expected = input;
-    const std::vector<index_t> partners = partners_for(options, input.count);
-    for (index_t i = 0; i < input.count; ++i) {
-        rng random = rng::for_sample(options.seed, options.epoch, static_cast<std::uint64_t>(i));
-        const mix_info info = resize_mix{}(image_view<const TestType>(input.view()[partners[i]]),
-                                           image_view<const TestType>(input.view()[i]), expected.view()[i], random);
-        CHECK(result.samples[i].partner == partners[i]);
-        CHECK(result.samples[i].info.box == info.box);
-        CHECK(result.samples[i].info.tau == info.tau);
-    }
-    CHECK(output.pixels == expected.pixels);
+    check_equals_sample_by_sample(resize_mix{}, input, options, [&](index_t i) {
+        return rng::for_sample(options.seed, options.epoch, static_cast<std::uint64_t>(i));
+    });
 }
 
 TEST_CASE("mix_batch pairing: seeded shuffle, flip, given partners", "[batch]") {
@@ -365,18 +374,7 @@ TEMPLATE_TEST_CASE("mix_batch equals mixing sample by sample with sample_stream(
     options.threads = 2;
     for (const bool with_ids : {false, true}) {
         if (with_ids) options.sample_ids = {90, 12, 7, 1000, 5, 6, 33, 2, 81};
-        test_batch<TestType> output = input;
-        const auto result = mix_batch(cut_mix{}, batch_view<const TestType>(input.view()), {}, output.view(), options);
-        test_batch<TestType> expected = input;
-        const std::vector<index_t> partners = partners_for(options, input.count);
-        for (index_t i = 0; i < input.count; ++i) {
-            rng random = sample_stream(options, i);
-            const mix_info info = cut_mix{}(image_view<const TestType>(input.view()[partners[i]]),
-                                            image_view<const TestType>(input.view()[i]), expected.view()[i], random);
-            CHECK(result.samples[i].partner == partners[i]);
-            CHECK(result.samples[i].info.box == info.box);
-        }
-        CHECK(output.pixels == expected.pixels);
+        check_equals_sample_by_sample(cut_mix{}, input, options, [&](index_t i) { return sample_stream(options, i); });
     }
 }
 
