@@ -190,33 +190,22 @@ RESIZEMIX_TARGET_AVX2 inline __m256i rgb_shares(const std::uint16_t* share) {
                                    _mm_loadu_si128(reinterpret_cast<const __m128i*>(share + 6)), 1);
 }
 
-/// Three channels: planned 16-byte windows first (plan_u8_windows: one load
-/// per two pixels, masks per group), then 8-byte loads per pixel (each holds
-/// both taps), then the last pixels of the row through a small gather.
-RESIZEMIX_TARGET_AVX2 inline void horizontal_u8_rgb(const std::uint8_t* row, index_t, index_t out_width,
-                                                    const u8_row_taps& taps, std::uint8_t*, std::uint8_t*,
-                                                    std::uint16_t* out) {
+/// Three channels from output `x` on, without windows: 8-byte loads per pixel
+/// (each holds both taps), then the last pixels of the row through a small gather.
+/// Out of line, so the windowed loop below keeps a short prologue.
+RESIZEMIX_TARGET_AVX2 __attribute__((noinline)) inline void horizontal_u8_rgb_from(const std::uint8_t* row,
+                                                                                  index_t x, index_t out_width,
+                                                                                  const u8_row_taps& taps,
+                                                                                  std::uint16_t* out) {
     constexpr char z = -128;  // pshufb: a set high bit writes zero
-    // Local copies: the stores below may alias anything, so fields read through `taps` would be reloaded.
-    const index_t* first = taps.first;
-    const std::uint16_t* share = taps.share;
-    const u8_window_group* group = taps.windows;
-    const index_t window_end = taps.window_end;
-    const index_t wide_load_end = taps.wide_load_end;
-    index_t x = 0;
-    for (; x < window_end; x += 4, ++group) {
-        const __m256i pixels = _mm256_inserti128_si256(
-            _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + group->low))),
-            _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + group->high)), 1);
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 3 * x),
-                            blend_rgb(pixels, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(group->first_mask)),
-                                      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(group->second_mask)),
-                                      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(group->share))));
-    }
     const __m256i first_bytes = _mm256_setr_epi8(z, 0, z, 1, z, 2, z, 8, z, 9, z, 10, z, z, z, z,  //
                                                  z, 0, z, 1, z, 2, z, 8, z, 9, z, 10, z, z, z, z);
     const __m256i second_bytes = _mm256_setr_epi8(z, 3, z, 4, z, 5, z, 11, z, 12, z, 13, z, z, z, z,  //
                                                   z, 3, z, 4, z, 5, z, 11, z, 12, z, 13, z, z, z, z);
+    // Local copies: the stores below may alias anything, so fields read through `taps` would be reloaded.
+    const index_t* first = taps.first;
+    const std::uint16_t* share = taps.share;
+    const index_t wide_load_end = taps.wide_load_end;
     for (; x + 4 <= wide_load_end; x += 4) {
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 3 * x),
                             blend_rgb(load_four_pixels(row, first, x), first_bytes, second_bytes,
@@ -227,6 +216,27 @@ RESIZEMIX_TARGET_AVX2 inline void horizontal_u8_rgb(const std::uint8_t* row, ind
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 3 * x),
                             blend_rgb(pixels, first_bytes, second_bytes, rgb_shares(share + 3 * x)));
     }
+}
+
+/// Three channels: planned 16-byte windows (plan_u8_windows: one load per two
+/// pixels, masks and shares per group of four), the rest of the row, if any,
+/// through horizontal_u8_rgb_from.
+RESIZEMIX_TARGET_AVX2 inline void horizontal_u8_rgb(const std::uint8_t* row, index_t, index_t out_width,
+                                                    const u8_row_taps& taps, std::uint8_t*, std::uint8_t*,
+                                                    std::uint16_t* out) {
+    const u8_window_group* group = taps.windows;
+    const index_t window_end = taps.window_end;
+    std::uint16_t* destination = out;
+    for (index_t x = 0; x < window_end; x += 4, ++group, destination += 12) {
+        const __m256i pixels = _mm256_inserti128_si256(
+            _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + group->low))),
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + group->high)), 1);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(destination),
+                            blend_rgb(pixels, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(group->first_mask)),
+                                      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(group->second_mask)),
+                                      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(group->share))));
+    }
+    if (window_end < out_width) horizontal_u8_rgb_from(row, window_end, out_width, taps, out);
 }
 
 /// Four channels, four pixels a step: as for three, with no gaps to pack.
