@@ -220,6 +220,80 @@ TEMPLATE_TEST_CASE("bilinear: every kernel path this CPU runs gives the portable
     }
 }
 
+TEST_CASE("uint8 three-channel windows: every planned mask byte picks the tap it stands for", "[resize][kernels]") {
+    // Emulates the byte shuffle (a mask byte with its high bit set gives 0, else window[byte & 15]) on the
+    // planned windows, so the planner is checked on every CPU, whether or not it has a path that reads them.
+    test_support::fixture_random sizes(77);
+    for (int trial = 0; trial < 200; ++trial) {
+        const index_t in_width = sizes.between(1, 90);
+        const index_t out_width = sizes.between(1, trial % 5 == 4 ? 2 * in_width + 1 : in_width);
+        CAPTURE(trial, in_width, out_width);
+        detail::linear_axis axis;
+        detail::plan_linear_axis<std::uint8_t>(axis, in_width, out_width);
+        std::vector<index_t> first(static_cast<std::size_t>(out_width));
+        std::vector<index_t> second(first.size());
+        std::vector<std::uint16_t> share(static_cast<std::size_t>(detail::row_capacity(3 * out_width)));
+        for (std::size_t x = 0; x < first.size(); ++x) {
+            first[x] = 3 * axis.first[x];
+            second[x] = 3 * axis.second[x];
+            for (std::size_t c = 0; c < 3; ++c) share[3 * x + c] = axis.share_q16[x];
+        }
+        const detail::u8_row_taps taps{first.data(), second.data(), share.data(), axis.adjacent_end, 0};
+        std::vector<detail::u8_window_group> groups(static_cast<std::size_t>(out_width / 4 + 1));
+        const index_t covered = detail::plan_u8_windows(taps, out_width, 3 * in_width, groups.data());
+        CAPTURE(covered);
+        CHECK((covered == out_width || covered % 4 == 0));
+        // Downscaling by up to 3x from rows of at least 16 bytes is covered whole.
+        if (3 * in_width >= 16 && in_width <= 3 * out_width - 3) CHECK(covered == out_width);
+        for (index_t x = 0; x < covered; ++x) {
+            const detail::u8_window_group& group = groups[static_cast<std::size_t>(x / 4)];
+            const index_t lane = (x % 4) / 2;
+            const index_t base = lane == 0 ? group.low : group.high;
+            REQUIRE(base >= 0);
+            REQUIRE(base + 16 <= 3 * in_width);
+            for (index_t c = 0; c < 3; ++c) {
+                const index_t slot = 8 * lane + 3 * (x % 2) + c;  // 16-bit lane of (x, c)
+                auto picked = [&](const std::uint64_t* mask) {
+                    std::uint8_t bytes[32];
+                    std::memcpy(bytes, mask, sizeof bytes);
+                    const std::uint8_t low = bytes[2 * slot];
+                    const std::uint8_t high = bytes[2 * slot + 1];
+                    CHECK((low & 0x80U) != 0);  // the low byte of every lane is zero
+                    return (high & 0x80U) != 0 ? index_t{-1} : base + (high & 15);
+                };
+                CAPTURE(x, c);
+                CHECK(picked(group.first_mask) == first[static_cast<std::size_t>(x)] + c);
+                CHECK(picked(group.second_mask) == second[static_cast<std::size_t>(x)] + c);
+                CHECK(group.share[slot] == share[static_cast<std::size_t>(3 * x + c)]);
+            }
+        }
+    }
+}
+
+TEST_CASE("bilinear: every kernel path gives the portable bytes on three-channel rows at every scale",
+          "[resize][kernels][isa]") {
+    // The AVX2 three-channel kernel switches between planned windows (down to a third), 8-byte loads
+    // and a gather at the row's end: every width from 1 to 60, scales from 4x up to 4x down.
+    std::vector<detail::isa> vector_paths;
+    for (const detail::isa path : detail::all_isas)
+        if (path != detail::isa::portable && detail::cpu_supports(path)) vector_paths.push_back(path);
+    test_support::fixture_random sizes(99);
+    for (index_t in_width = 1; in_width <= 60; ++in_width) {
+        const index_t out_width = std::max<index_t>(1, in_width * sizes.between(25, 400) / 100);
+        CAPTURE(in_width, out_width);
+        laid_out<std::uint8_t> source(layout::hwc_dense, 3, 3, in_width);
+        fill_noise(source.view, static_cast<std::uint64_t>(in_width));
+        laid_out<std::uint8_t> expected(layout::hwc_crop, 3, 2, out_width);
+        detail::resize_bilinear<std::uint8_t>(source.view, expected.view, detail::isa::portable);
+        for (const detail::isa path : vector_paths) {
+            CAPTURE(detail::name_of(path));
+            laid_out<std::uint8_t> result(layout::hwc_crop, 3, 2, out_width);
+            detail::resize_bilinear<std::uint8_t>(source.view, result.view, path);
+            CHECK(result.storage == expected.storage);
+        }
+    }
+}
+
 TEST_CASE("the thread's bilinear workspace lets go of a huge image's rows once calls are small again",
           "[resize][kernels]") {
     // A 1 x 1 x 300000 float row needs several times workspace_keep_bytes of staging and taps.

@@ -62,6 +62,10 @@ void validate_shape(const char* function, const std::array<index_t, Rank>& exten
     }
 }
 
+/// Tags a view constructor whose shape is a part of one already validated (a batch's sample).
+struct validated_shape_t {};
+inline constexpr validated_shape_t validated_shape{};
+
 /// a * b, or a resizemix::error naming `what` when the product overflows or a factor is negative.
 inline index_t checked_product(const char* function, const char* what, index_t a, index_t b) {
     index_t product = 0;
@@ -118,6 +122,14 @@ public:
           strides_{channel_stride, row_stride, column_stride} {
         detail::validate_shape<3>("image_view", extents_, strides_, data);
     }
+
+    /// The same without the checks, for a part of a view already validated (the sample of a batch):
+    /// mix_batch takes every sample per call, and the checks were most of that.
+    image_view(detail::validated_shape_t, T* data, index_t channels, index_t height, index_t width,
+               index_t channel_stride, index_t row_stride, index_t column_stride) noexcept
+        : data_(data),
+          extents_{channels, height, width},
+          strides_{channel_stride, row_stride, column_stride} {}
 
     /// A mutable view converts to a read-only one, never the reverse.
     template <class U>
@@ -258,7 +270,7 @@ public:
         if (i < 0 || i >= count()) {
             detail::fail("batch_view::operator[]", "sample ", i, " is outside [0, ", count(), ")");
         }
-        return image_view<T>(data_ + i * strides_[0], extents_[1], extents_[2], extents_[3],
+        return image_view<T>(detail::validated_shape, data_ + i * strides_[0], extents_[1], extents_[2], extents_[3],
                              strides_[1], strides_[2], strides_[3]);
     }
 

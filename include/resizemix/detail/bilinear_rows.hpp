@@ -81,13 +81,99 @@ constexpr index_t row_capacity(index_t n) noexcept { return padded(n) + block; }
 /// What a horizontal uint8 kernel reads for one row: output pixel x blends the
 /// pixels at element offsets first[x] and second[x] of the row with Q16 share
 /// share[x * channels + c] (one per element, row_capacity(n) of them).
+/// Four three-channel outputs x .. x + 3 read from two 16-byte windows of the
+/// row: pixels x, x + 1 from the one at `low`, x + 2, x + 3 from the one at
+/// `high`. The byte-shuffle masks (both 128-bit lanes, one mask per tap) put
+/// each tap byte into the high byte of its 16-bit lane; a mask byte with its
+/// high bit set yields zero (x86 pshufb). `share` holds the Q16 shares in the
+/// same 16-bit lanes (x, x + 1 in lanes 0-5, x + 2, x + 3 in lanes 8-13).
+struct u8_window_group {
+    std::uint64_t first_mask[4];
+    std::uint64_t second_mask[4];
+    std::uint16_t share[16];
+    index_t low;
+    index_t high;
+};
+
 struct u8_row_taps {
     const index_t* first;
     const index_t* second;
     const std::uint16_t* share;
     index_t adjacent_end;   ///< outputs [0, adjacent_end) have second == first + channels
     index_t wide_load_end;  ///< outputs [0, wide_load_end) may load 8 bytes at first[x]
+    const u8_window_group* windows = nullptr;  ///< group x / 4 for outputs [0, window_end), see plan_u8_windows
+    index_t window_end = 0;                    ///< a multiple of 4, or out_width
 };
+
+/// One 128-bit lane of the masks of a u8_window_group: the taps of two pixels
+/// at byte offsets (first0, second0) and (first1, second1) of the window.
+/// Adding an offset below 16 to 0x80 keeps the high bit, so zero lanes stay zero.
+struct u8_window_lane {
+    std::uint64_t first_low, first_high, second_low, second_high;
+};
+
+constexpr u8_window_lane window_lane(index_t first0, index_t second0, index_t first1, index_t second1) noexcept {
+    // Bytes, low first: [z, a, z, a+1, z, a+2, z, b] and [z, b+1, z, b+2, z, z, z, z].
+    constexpr std::uint64_t low_pattern = 0x0080'0280'0180'0080ULL;
+    constexpr std::uint64_t high_pattern = 0x8080'8080'0280'0180ULL;
+    constexpr std::uint64_t a_bytes = 0x0000'0100'0100'0100ULL;  // bytes 1, 3, 5
+    constexpr std::uint64_t b_low_byte = 0x0100'0000'0000'0000ULL;  // byte 7
+    constexpr std::uint64_t b_high_bytes = 0x0000'0000'0100'0100ULL;  // bytes 1, 3
+    auto low = [&](index_t a, index_t b) {
+        return low_pattern + static_cast<std::uint64_t>(a) * a_bytes + static_cast<std::uint64_t>(b) * b_low_byte;
+    };
+    auto high = [&](index_t b) { return high_pattern + static_cast<std::uint64_t>(b) * b_high_bytes; };
+    return {low(first0, first1), high(first1), low(second0, second1), high(second1)};
+}
+
+/// Plans the 16-byte windows of three-channel rows of `row_elements` bytes:
+/// one group per four outputs while both taps of each pair of outputs fit in one
+/// window inside the row (source steps of up to three pixels, i.e. downscaling
+/// by up to 3x; near the end of the row the window is moved back to end there).
+/// Returns the outputs covered: out_width, or a multiple of 4 where a group
+/// does not fit (the kernel takes the rest another way).
+inline index_t plan_u8_windows(const u8_row_taps& taps, index_t out_width, index_t row_elements,
+                               u8_window_group* groups) {
+    constexpr index_t window = 16;
+    if (row_elements < window) return 0;
+    index_t x = 0;
+    for (; x < out_width; x += 4) {
+        u8_window_group& group = groups[x / 4];
+        index_t base[2] = {0, 0};
+        u8_window_lane lanes[2] = {};
+        bool fits = true;
+        for (index_t lane = 0; lane < 2 && fits; ++lane) {
+            const index_t p = x + 2 * lane;
+            std::uint16_t* lane_share = group.share + 8 * lane;
+            std::fill(lane_share, lane_share + 8, std::uint16_t{0});
+            if (p >= out_width) {  // past the row's end: both lanes of a partial group read the first window
+                base[lane] = base[0];
+                lanes[lane] = window_lane(0, 0, 0, 0);
+                continue;
+            }
+            const index_t q = std::min(p + 1, out_width - 1);
+            std::copy(taps.share + 3 * p, taps.share + 3 * (q + 1), lane_share);
+            const index_t start = std::min(taps.first[p], row_elements - window);
+            const index_t end = std::max(taps.second[p], taps.second[q]) + 3;
+            fits = taps.first[p] >= start && end - start <= window && taps.first[q] >= start;
+            base[lane] = start;
+            lanes[lane] = window_lane(taps.first[p] - start, taps.second[p] - start, taps.first[q] - start,
+                                      taps.second[q] - start);
+        }
+        if (!fits) break;
+        group.low = base[0];
+        group.high = base[1];
+        group.first_mask[0] = lanes[0].first_low;
+        group.first_mask[1] = lanes[0].first_high;
+        group.first_mask[2] = lanes[1].first_low;
+        group.first_mask[3] = lanes[1].first_high;
+        group.second_mask[0] = lanes[0].second_low;
+        group.second_mask[1] = lanes[0].second_high;
+        group.second_mask[2] = lanes[1].second_low;
+        group.second_mask[3] = lanes[1].second_high;
+    }
+    return std::min(x, out_width);
+}
 
 /// What the horizontal float kernel reads (one channel): out[x] =
 /// row[first[x]] * weight_first[x] + row[second[x]] * weight_second[x].
@@ -109,6 +195,8 @@ struct bilinear_row_kernels {
     void (*horizontal_f32)(const float* row, index_t out_width, const f32_row_taps& taps, float* scratch, float* out);
     void (*vertical_f32)(const float* top, const float* bottom, float weight_top, float weight_bottom, float* out,
                          index_t n);
+    /// Whether the three-channel kernel reads u8_row_taps::windows (the caller plans them).
+    bool reads_u8_windows;
 };
 
 /// The slot of bilinear_row_kernels::horizontal_u8 for `channels`.
@@ -270,6 +358,7 @@ inline constexpr bilinear_row_kernels kernels{
     &vertical_u8,
     &horizontal_f32,
     &vertical_f32,
+    false,
 };
 
 }  // namespace portable

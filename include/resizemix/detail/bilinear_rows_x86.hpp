@@ -129,6 +129,7 @@ inline constexpr bilinear_row_kernels kernels{
     &vertical_u8,
     &horizontal_f32,
     &vertical_f32,
+    false,
 };
 
 }  // namespace sse2
@@ -162,45 +163,80 @@ RESIZEMIX_TARGET_AVX2 inline __m256i load_four_pixels(const std::uint8_t* row, c
 template <int Channels>
 RESIZEMIX_TARGET_AVX2 inline __m256i gather_four_pixels(const std::uint8_t* row, const u8_row_taps& taps, index_t x,
                                                         index_t count) {
-    alignas(32) std::uint8_t chunks[32] = {};
+    std::uint8_t chunks[32] = {};  // not aligned: the kernels calling this then need no stack realignment
     for (index_t k = 0; k < count; ++k) {
         std::memcpy(chunks + 8 * k, row + taps.first[x + k], Channels);
         std::memcpy(chunks + 8 * k + Channels, row + taps.second[x + k], Channels);
     }
-    return _mm256_load_si256(reinterpret_cast<const __m256i*>(chunks));
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(chunks));
 }
 
-/// Three channels, four pixels a step: the 8 bytes of each pixel hold both of its
-/// taps; one shuffle per tap moves them into the high bytes of 16-bit lanes
-/// ([x, x+1, -, -] per 128-bit lane), the blend runs, and a dword permutation
-/// packs the twelve results together. Each store writes four spare lanes past
-/// them, rewritten by the next step or left in the row's spare block.
-RESIZEMIX_TARGET_AVX2 inline __m256i blend_rgb(__m256i pixels, const std::uint16_t* share) {
-    constexpr char z = -128;  // pshufb: a set high bit writes zero
-    const __m256i first_bytes = _mm256_setr_epi8(z, 0, z, 1, z, 2, z, 8, z, 9, z, 10, z, z, z, z,  //
-                                                 z, 0, z, 1, z, 2, z, 8, z, 9, z, 10, z, z, z, z);
-    const __m256i second_bytes = _mm256_setr_epi8(z, 3, z, 4, z, 5, z, 11, z, 12, z, 13, z, z, z, z,  //
-                                                  z, 3, z, 4, z, 5, z, 11, z, 12, z, 13, z, z, z, z);
-    const __m256i shares = _mm256_inserti128_si256(
-        _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(share))),
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(share + 6)), 1);
+/// Three channels, four pixels a step, from `pixels` holding the taps of x, x+1
+/// in the low 128-bit lane and of x+2, x+3 in the high one: one shuffle per tap
+/// moves them into the high bytes of 16-bit lanes ([x, x+1, -, -] per lane), the
+/// blend runs, and a dword permutation packs the twelve results together. Each
+/// store writes four spare lanes past them, rewritten by the next step or left
+/// in the row's spare block.
+RESIZEMIX_TARGET_AVX2 inline __m256i blend_rgb(__m256i pixels, __m256i first_bytes, __m256i second_bytes,
+                                               __m256i shares) {
     const __m256i blended =
         lerp_q16(_mm256_shuffle_epi8(pixels, first_bytes), _mm256_shuffle_epi8(pixels, second_bytes), shares);
     return _mm256_permutevar8x32_epi32(blended, _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7));
 }
 
-RESIZEMIX_TARGET_AVX2 inline void horizontal_u8_rgb(const std::uint8_t* row, index_t, index_t out_width,
-                                                    const u8_row_taps& taps, std::uint8_t*, std::uint8_t*,
-                                                    std::uint16_t* out) {
-    index_t x = 0;
-    for (; x + 4 <= taps.wide_load_end; x += 4) {
+/// The shares of pixels x, x + 1 (lanes 0-5) and x + 2, x + 3 (lanes 8-13) from a row of shares per element.
+RESIZEMIX_TARGET_AVX2 inline __m256i rgb_shares(const std::uint16_t* share) {
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(share))),
+                                   _mm_loadu_si128(reinterpret_cast<const __m128i*>(share + 6)), 1);
+}
+
+/// Three channels from output `x` on, without windows: 8-byte loads per pixel
+/// (each holds both taps), then the last pixels of the row through a small gather.
+/// Out of line, so the windowed loop below keeps a short prologue.
+RESIZEMIX_TARGET_AVX2 __attribute__((noinline)) inline void horizontal_u8_rgb_from(const std::uint8_t* row,
+                                                                                  index_t x, index_t out_width,
+                                                                                  const u8_row_taps& taps,
+                                                                                  std::uint16_t* out) {
+    constexpr char z = -128;  // pshufb: a set high bit writes zero
+    const __m256i first_bytes = _mm256_setr_epi8(z, 0, z, 1, z, 2, z, 8, z, 9, z, 10, z, z, z, z,  //
+                                                 z, 0, z, 1, z, 2, z, 8, z, 9, z, 10, z, z, z, z);
+    const __m256i second_bytes = _mm256_setr_epi8(z, 3, z, 4, z, 5, z, 11, z, 12, z, 13, z, z, z, z,  //
+                                                  z, 3, z, 4, z, 5, z, 11, z, 12, z, 13, z, z, z, z);
+    // Local copies: the stores below may alias anything, so fields read through `taps` would be reloaded.
+    const index_t* first = taps.first;
+    const std::uint16_t* share = taps.share;
+    const index_t wide_load_end = taps.wide_load_end;
+    for (; x + 4 <= wide_load_end; x += 4) {
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 3 * x),
-                            blend_rgb(load_four_pixels(row, taps.first, x), taps.share + 3 * x));
+                            blend_rgb(load_four_pixels(row, first, x), first_bytes, second_bytes,
+                                      rgb_shares(share + 3 * x)));
     }
     for (; x < out_width; x += 4) {
         const __m256i pixels = gather_four_pixels<3>(row, taps, x, std::min<index_t>(4, out_width - x));
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 3 * x), blend_rgb(pixels, taps.share + 3 * x));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 3 * x),
+                            blend_rgb(pixels, first_bytes, second_bytes, rgb_shares(share + 3 * x)));
     }
+}
+
+/// Three channels: planned 16-byte windows (plan_u8_windows: one load per two
+/// pixels, masks and shares per group of four), the rest of the row, if any,
+/// through horizontal_u8_rgb_from.
+RESIZEMIX_TARGET_AVX2 inline void horizontal_u8_rgb(const std::uint8_t* row, index_t, index_t out_width,
+                                                    const u8_row_taps& taps, std::uint8_t*, std::uint8_t*,
+                                                    std::uint16_t* out) {
+    const u8_window_group* group = taps.windows;
+    const index_t window_end = taps.window_end;
+    std::uint16_t* destination = out;
+    for (index_t x = 0; x < window_end; x += 4, ++group, destination += 12) {
+        const __m256i pixels = _mm256_inserti128_si256(
+            _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + group->low))),
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + group->high)), 1);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(destination),
+                            blend_rgb(pixels, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(group->first_mask)),
+                                      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(group->second_mask)),
+                                      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(group->share))));
+    }
+    if (window_end < out_width) horizontal_u8_rgb_from(row, window_end, out_width, taps, out);
 }
 
 /// Four channels, four pixels a step: as for three, with no gaps to pack.
@@ -277,8 +313,8 @@ RESIZEMIX_TARGET_AVX2 inline void vertical_u8(const std::uint16_t* top, const st
                                               std::uint16_t share, std::uint8_t* out, index_t n) {
     const __m256i weight = _mm256_set1_epi16(static_cast<short>(share));
     if (n < 32) {
-        alignas(32) std::uint8_t rest[32];
-        _mm256_store_si256(reinterpret_cast<__m256i*>(rest), vertical_u8_block(top, bottom, weight, 0));
+        std::uint8_t rest[32];
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(rest), vertical_u8_block(top, bottom, weight, 0));
         std::memcpy(out, rest, static_cast<std::size_t>(n));
         return;
     }
@@ -342,6 +378,7 @@ inline constexpr bilinear_row_kernels kernels{
     &vertical_u8,
     &horizontal_f32,
     &vertical_f32,
+    true,
 };
 
 }  // namespace avx2

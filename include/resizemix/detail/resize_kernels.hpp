@@ -44,6 +44,10 @@ struct linear_axis {
     std::vector<float> weight_second;
     /// Outputs [0, adjacent_end) all have second == first + 1 (a prefix: the border is at the end).
     index_t adjacent_end = 0;
+    /// The sizes and pixel type the tables were planned for: a call with the same ones reuses them.
+    index_t planned_in = -1;
+    index_t planned_out = -1;
+    bool planned_u8 = false;
 };
 
 RESIZEMIX_NO_CONTRACT_BEGIN
@@ -65,6 +69,8 @@ void release_if_oversized(std::vector<V>& buffer, std::size_t needed) {
 template <class T>
 void plan_linear_axis(linear_axis& axis, index_t in, index_t out) {
     RESIZEMIX_NO_CONTRACT
+    constexpr bool u8 = std::is_same_v<T, std::uint8_t>;
+    if (axis.planned_in == in && axis.planned_out == out && axis.planned_u8 == u8) return;
     const auto n = static_cast<std::size_t>(out);
     release_if_oversized(axis.first, n);
     release_if_oversized(axis.second, n);
@@ -111,6 +117,9 @@ void plan_linear_axis(linear_axis& axis, index_t in, index_t out) {
         --end;
     }
     axis.adjacent_end = end;
+    axis.planned_in = in;
+    axis.planned_out = out;
+    axis.planned_u8 = u8;
 }
 
 RESIZEMIX_NO_CONTRACT_END
@@ -123,6 +132,7 @@ struct bilinear_workspace {
     std::vector<index_t> offset_first;      // columns.first * channels (element offsets in a row)
     std::vector<index_t> offset_second;
     std::vector<std::uint16_t> share_per_element;  // uint8: columns.share_q16 repeated per channel
+    std::vector<u8_window_group> windows;   // uint8, 3 channels, when the kernels read them
     std::vector<std::uint8_t> taps_first;   // uint8 tap gathers (pairs for one channel)
     std::vector<std::uint8_t> taps_second;
     std::vector<float> float_pairs;         // float tap gathers (pairs)
@@ -139,13 +149,18 @@ struct bilinear_workspace {
             total += bytes(axis->first) + bytes(axis->second) + bytes(axis->share_q16) + bytes(axis->weight_first) +
                      bytes(axis->weight_second);
         }
-        return total + bytes(offset_first) + bytes(offset_second) + bytes(share_per_element) + bytes(taps_first) +
+        return total + bytes(offset_first) + bytes(offset_second) + bytes(share_per_element) + bytes(windows) +
+               bytes(taps_first) +
                bytes(taps_second) + bytes(float_pairs) + bytes(rows_u16) + bytes(rows_f32) + bytes(staging_u8) +
                bytes(staging_f32);
     }
 };
 
-inline bilinear_workspace& thread_workspace() {
+/// The calling thread's workspace. Never inlined: in a shared object each use of
+/// a thread_local's address is a __tls_get_addr call (global-dynamic TLS), and
+/// inlined, g++ re-derives the address at its uses in the row loops instead of
+/// keeping it; a call returns it once, as a plain reference.
+[[gnu::noinline]] inline bilinear_workspace& thread_workspace() {
     thread_local bilinear_workspace workspace;
     return workspace;
 }
@@ -216,7 +231,10 @@ void resize_bilinear(image_view<const T> source, image_view<T> destination, isa 
     const index_t out_width = destination.width();
     const index_t out_height = destination.height();
     plan_linear_axis<T>(w.columns, in_width, out_width);
-    plan_linear_axis<T>(w.rows, source.height(), out_height);
+    // A square patch of a square image (most ResizeMix patches) has the same taps on both axes.
+    const bool same_axes = source.height() == in_width && out_height == out_width;
+    if (!same_axes) plan_linear_axis<T>(w.rows, source.height(), out_height);
+    const linear_axis& rows = same_axes ? w.columns : w.rows;
 
     if constexpr (std::is_same_v<T, std::uint8_t>) {
         // Interleaved when the source has interleaved rows (or, staged, when the destination does).
@@ -233,14 +251,27 @@ void resize_bilinear(image_view<const T> source, image_view<T> destination, isa 
         index_t* first = sized(w.offset_first, out_width);
         index_t* second = sized(w.offset_second, out_width);
         std::uint16_t* share = sized(w.share_per_element, row_capacity(out_elements));
+        const index_t* column_first = w.columns.first.data();
+        const index_t* column_second = w.columns.second.data();
+        const std::uint16_t* column_share = w.columns.share_q16.data();
         for (index_t x = 0; x < out_width; ++x) {
-            first[x] = w.columns.first[static_cast<std::size_t>(x)] * group;
-            second[x] = w.columns.second[static_cast<std::size_t>(x)] * group;
-            for (index_t c = 0; c < group; ++c) share[x * group + c] = w.columns.share_q16[static_cast<std::size_t>(x)];
+            first[x] = column_first[x] * group;
+            second[x] = column_second[x] * group;
+        }
+        if (group == 3) {  // the common case, without the inner loop
+            for (index_t x = 0; x < out_width; ++x) share[3 * x] = share[3 * x + 1] = share[3 * x + 2] = column_share[x];
+        } else {
+            for (index_t x = 0; x < out_width; ++x)
+                for (index_t c = 0; c < group; ++c) share[x * group + c] = column_share[x];
         }
         index_t wide_load_end = w.columns.adjacent_end;
         while (wide_load_end > 0 && first[wide_load_end - 1] + 8 > row_elements) --wide_load_end;
-        const u8_row_taps taps{first, second, share, w.columns.adjacent_end, wide_load_end};
+        u8_row_taps taps{first, second, share, w.columns.adjacent_end, wide_load_end};
+        if (kernels.reads_u8_windows && group == 3) {
+            u8_window_group* windows = sized(w.windows, out_width / 4 + 1);
+            taps.windows = windows;
+            taps.window_end = plan_u8_windows(taps, out_width, row_elements, windows);
+        }
         // Pairs need 2 bytes per output; all rows are read in whole blocks.
         std::uint8_t* taps_first = sized(w.taps_first, 2 * row_capacity(out_elements));
         std::uint8_t* taps_second = sized(w.taps_second, row_capacity(out_elements));
@@ -271,15 +302,15 @@ void resize_bilinear(image_view<const T> source, image_view<T> destination, isa 
             };
             for (index_t y = 0; y < out_height; ++y) {
                 const auto k = static_cast<std::size_t>(y);
-                const index_t top_y = w.rows.first[k];
-                const index_t bottom_y = w.rows.second[k];
+                const index_t top_y = rows.first[k];
+                const index_t bottom_y = rows.second[k];
                 const std::uint16_t* top = cache.get(top_y, bottom_y, fill);
                 const std::uint16_t* bottom = bottom_y == top_y ? top : cache.get(bottom_y, top_y, fill);
                 if (write == row_access::direct) {
-                    vertical_u8(top, bottom, w.rows.share_q16[k], &destination(c0, y, 0), out_elements);
+                    vertical_u8(top, bottom, rows.share_q16[k], &destination(c0, y, 0), out_elements);
                     continue;
                 }
-                vertical_u8(top, bottom, w.rows.share_q16[k], out_staging, out_elements);
+                vertical_u8(top, bottom, rows.share_q16[k], out_staging, out_elements);
                 for (index_t x = 0; x < out_width; ++x)
                     for (index_t c = 0; c < group; ++c) destination(c0 + c, y, x) = out_staging[x * group + c];
             }
@@ -309,12 +340,12 @@ void resize_bilinear(image_view<const T> source, image_view<T> destination, isa 
             };
             for (index_t y = 0; y < out_height; ++y) {
                 const auto k = static_cast<std::size_t>(y);
-                const index_t top_y = w.rows.first[k];
-                const index_t bottom_y = w.rows.second[k];
+                const index_t top_y = rows.first[k];
+                const index_t bottom_y = rows.second[k];
                 const float* top = cache.get(top_y, bottom_y, fill);
                 const float* bottom = bottom_y == top_y ? top : cache.get(bottom_y, top_y, fill);
-                const float weight_top = w.rows.weight_first[k];
-                const float weight_bottom = w.rows.weight_second[k];
+                const float weight_top = rows.weight_first[k];
+                const float weight_bottom = rows.weight_second[k];
                 if (write == row_access::direct) {
                     vertical_f32(top, bottom, weight_top, weight_bottom, &destination(c, y, 0), out_width);
                     continue;
