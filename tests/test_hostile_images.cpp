@@ -42,11 +42,6 @@ bytes read_bytes(const fs::path& path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-void write_bytes(const fs::path& path, const bytes& data) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-}
-
 fs::path fixture(const std::string& name) { return fs::path(RESIZEMIX_DATA_DIR).parent_path().parent_path() / "tests" / "data" / name; }
 
 /// The message decode_image throws for `data`, or "" when it decodes.
@@ -298,6 +293,11 @@ TEST_CASE("hostile: files above what the pixel limit can need are refused unread
 #ifdef RESIZEMIX_CLI_PATH
 
 namespace {
+
+void write_bytes(const fs::path& path, const bytes& data) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+}
 
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool under_asan = true;
