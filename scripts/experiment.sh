@@ -28,6 +28,7 @@
 #   AUDIT_BIN   use this resizemix-audit, build nothing
 #   OUT_DIR     where results go (default docs/experiments)
 #   FRESH=1     delete the cached runs of the named grids first
+#   REPORT_ONLY=1  train nothing: tables and plots of the runs finished so far (a grid still running)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -144,7 +145,11 @@ for grid in "${grids[@]}"; do
             add_grid original 28x28 "${main_methods[*]}"
             ;;
     esac
-done >"$plan"
+done | awk -F'|' '{ print ($5 == "cutmix" || $5 == "resizemix" ? 0 : $5 == "none" ? 1 : 2) "|" $0 }' |
+    sort -t'|' -s -n -k1,1 -k5,5 | cut -d'|' -f2- >"$plan"
+# The order above: the runs the prediction needs (cutmix and resizemix, every seed, both tasks)
+# first, then the baseline, then the rest, each seed by seed, so a grid stopped early has complete
+# paired seeds for the comparisons that matter most.
 if [[ ! -s "$plan" ]]; then exit 0; fi  # audit only
 
 if [[ ! -x "$bin" ]]; then
@@ -184,7 +189,7 @@ done <"$plan" | awk -v s="$seconds_per_step" -v steps=$((epochs * steps_per_epoc
 read -r pending minutes <<<"$estimate"
 total_runs=$(wc -l <"$plan")
 section "plan: $total_runs runs ($pending still to train), estimated $minutes min on an idle machine with $jobs jobs"
-if awk -v m="$minutes" -v b="$budget_min" 'BEGIN { exit !(m > b) }'; then
+if [[ "${REPORT_ONLY:-0}" != 1 ]] && awk -v m="$minutes" -v b="$budget_min" 'BEGIN { exit !(m > b) }'; then
     echo "experiment: the estimate ($minutes min) exceeds BUDGET_MIN=$budget_min; nothing started." >&2
     echo "experiment: raise BUDGET_MIN, fewer SEEDS or EPOCHS, or run fewer grids." >&2
     exit 3
@@ -212,7 +217,7 @@ started=0
 while IFS='|' read -r grid task label seed method factor args; do
     dir="$(run_dir "$args")"
     echo "$grid,$task,$label,$seed,$dir/run.csv" >>"$manifest"
-    if finished "$dir"; then continue; fi
+    if finished "$dir" || [[ "${REPORT_ONLY:-0}" == 1 ]]; then continue; fi
     started=$((started + 1))
     while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
     run_one "$dir" "$grid" "$method" "$seed" "$args" &
