@@ -225,6 +225,7 @@ struct tally {
     double share_sum = 0.0;              // the share of the source object's ink the patch holds
     double missing_sum = 0.0;            // lambda - share: label weight not backed by object
     double misallocated_lambda_sum = 0.0;
+    double covered_sum = 0.0;            // the share of the target's ink the pasted patch hides
     std::array<std::int64_t, 10> share_histogram{};  // deciles of the share, [0, 0.1) ... [0.9, 1]
     std::vector<double> shares;
     std::vector<double> object_px;       // ResizeMix: the pasted object's longer side in px
@@ -292,11 +293,13 @@ int main(int argc, char** argv) {
         table << "Label misallocation and object information, " << s.mixes << " random pairs of Fashion-MNIST training "
               << "images per row (seed " << s.seed << "; object = ink, pixels above " << s.ink_threshold
               << "/255; misallocated = lambda > 0 while the patch holds < 10% of the source's ink; share = the "
-                 "source's ink inside the patch / all its ink; ResizeMix pastes the whole source, share 1)\n\n";
+                 "source's ink inside the patch / all its ink; ResizeMix pastes the whole source, share 1; target ink "
+                 "hidden = the target's ink under the pasted patch / all its ink, mean; pasted object px = the longer "
+                 "side of the source's ink bounding box after resizing)\n\n";
         table << "| task | method | mean lambda | mean share | share p10 / p50 / p90 | mean lambda - share | "
-                 "misallocated (%) | mean lambda when misallocated | pasted object px mean / p10 / % under "
+                 "misallocated (%) | mean lambda when misallocated | target ink hidden | pasted object px mean / p10 / % under "
               << s.small_object_px << " |\n";
-        table << "|---|---|---|---|---|---|---|---|---|\n";
+        table << "|---|---|---|---|---|---|---|---|---|---|\n";
         std::ostringstream histogram;
         histogram << "\nShare of the source's ink in the patch, % of mixes per decile [0, 0.1), ..., [0.9, 1]:\n\n"
                   << "| task | method | 0 | 0.1 | 0.2 | 0.3 | 0.4 | 0.5 | 0.6 | 0.7 | 0.8 | 0.9 |\n"
@@ -313,7 +316,8 @@ int main(int argc, char** argv) {
                 sample source = make_sample(data, source_index, s.garment_size, tasks[t].canvas, pairs);
                 sample target = make_sample(data, target_index, s.garment_size, tasks[t].canvas, pairs);
                 const std::int64_t source_ink = ink_in(source, {0, 0, source.side, source.side}, s.ink_threshold);
-                if (source_ink == 0) continue;  // no object to lose (does not happen at the default threshold)
+                const std::int64_t target_ink = ink_in(target, {0, 0, target.side, target.side}, s.ink_threshold);
+                if (source_ink == 0 || target_ink == 0) continue;  // no object to lose (not at the default threshold)
                 const resizemix::box object = ink_bounds(source, s.ink_threshold);
                 resizemix::pair_saliency maps;
                 for (std::size_t k = 0; k < all.size(); ++k) {
@@ -330,6 +334,7 @@ int main(int argc, char** argv) {
                     tl.lambda_sum += info.lambda;
                     tl.share_sum += share;
                     tl.shares.push_back(share);
+                    tl.covered_sum += static_cast<double>(ink_in(target, info.box, s.ink_threshold)) / static_cast<double>(target_ink);
                     tl.missing_sum += info.lambda - share;
                     tl.share_histogram[static_cast<std::size_t>(std::min(9.0, std::floor(share * 10.0)))]++;
                     const bool misallocated = info.lambda > 0.0 && share < s.misallocation_share;
@@ -365,7 +370,7 @@ int main(int argc, char** argv) {
                       << std::setprecision(1) << 100.0 * static_cast<double>(tl.misallocated) / n << " | "
                       << std::setprecision(3)
                       << (tl.misallocated > 0 ? tl.misallocated_lambda_sum / static_cast<double>(tl.misallocated) : 0.0)
-                      << " | ";
+                      << " | " << tl.covered_sum / n << " | ";
                 if (tl.object_px.empty()) {
                     table << " |\n";
                 } else {
