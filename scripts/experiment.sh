@@ -16,7 +16,8 @@
 # argument is a new run and an interrupted grid resumes by running the same command again.
 # Before training, the time of the runs still to do is estimated from per-step constants measured
 # on the idle 2-core machine; the script refuses to start when the estimate exceeds BUDGET_MIN.
-# Results (tables with paired statistics, CSV, plots) go to $OUT_DIR (default docs/experiments).
+# Results go to $OUT_DIR/grid (tables with paired statistics, CSV, plots) and $OUT_DIR/audit
+# (OUT_DIR defaults to docs/experiments).
 #
 # Environment:
 #   SEEDS       seeds per method (default 4; 2 in quick)
@@ -26,7 +27,7 @@
 #   BUILD_DIR   build folder (default build-train); BIN: use this resizemix-train, build nothing
 #   RUNS_DIR    the run cache (default $BUILD_DIR/experiment-runs)
 #   AUDIT_BIN   use this resizemix-audit, build nothing
-#   OUT_DIR     where results go (default docs/experiments)
+#   OUT_DIR     where results go: OUT_DIR/grid and OUT_DIR/audit (default docs/experiments)
 #   FRESH=1     delete the cached runs of the named grids first
 #   REPORT_ONLY=1  train nothing: tables and plots of the runs finished so far (a grid still running)
 set -euo pipefail
@@ -64,7 +65,8 @@ fi
 build_dir="${BUILD_DIR:-build-train}"
 cores="$(nproc 2>/dev/null || echo 1)"
 jobs="${JOBS:-$((cores < 2 ? cores : 2))}"
-out_dir="${OUT_DIR:-docs/experiments}"
+out_root="${OUT_DIR:-docs/experiments}"
+out_dir="$out_root/grid"
 python=/usr/bin/python3
 
 section() { printf '\n==== %s ====\n' "$*"; }
@@ -83,8 +85,8 @@ audit_bin="${AUDIT_BIN:-$build_dir/bin/resizemix-audit}"
 # ---- audit: no training -------------------------------------------------------------------
 if [[ " ${grids[*]} " == *" audit "* ]]; then
     section "audit: 100000 mixes per task and method"
-    mkdir -p "$out_dir/audit"
-    "$audit_bin" --mixes 100000 --seed 0 --markdown "$out_dir/audit/audit.md" --png "$out_dir/audit/failures.png"
+    mkdir -p "$out_root/audit"
+    "$audit_bin" --mixes 100000 --seed 0 --markdown "$out_root/audit/audit.md" --png "$out_root/audit/failures.png"
 fi
 
 # ---- the training grids ---------------------------------------------------------------------
@@ -274,13 +276,13 @@ if ((quick)) && [[ -z "${EXPERIMENT_NESTED:-}" ]]; then
     export EXPERIMENT_NESTED=1
     # The cache: a second invocation trains nothing. The budget: a budget of 0 refuses to start
     # runs that are not cached (a changed argument makes every run new).
-    second="$(FRESH=0 SEEDS="$seeds" BIN="$bin" RUNS_DIR="$runs_root" OUT_DIR="$out_dir" "$0" quick 2>&1)"
+    second="$(FRESH=0 SEEDS="$seeds" BIN="$bin" RUNS_DIR="$runs_root" OUT_DIR="$out_root" "$0" quick 2>&1)"
     if ! grep -q "^trained 0 runs" <<<"$second"; then
         echo "experiment quick: the second invocation trained again:" >&2
         echo "$second" >&2
         exit 1
     fi
-    if FRESH=0 SEEDS=3 BUDGET_MIN=0 BIN="$bin" RUNS_DIR="$runs_root" OUT_DIR="$out_dir" "$0" quick >/dev/null 2>&1; then
+    if FRESH=0 SEEDS=3 BUDGET_MIN=0 BIN="$bin" RUNS_DIR="$runs_root" OUT_DIR="$out_root" "$0" quick >/dev/null 2>&1; then
         echo "experiment quick: a budget of 0 minutes did not stop new runs" >&2
         exit 1
     fi
