@@ -12,6 +12,8 @@
 //   resizemix-audit --mixes 100000 --markdown audit.md --png failures.png
 #include <stb_image_write.h>
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -46,75 +48,36 @@ struct settings {
     std::string png;
 };
 
-[[noreturn]] void usage_error(const std::string& message) {
-    std::cerr << "resizemix-audit: " << message << " (see --help)\n";
-    std::exit(2);
-}
-
-void print_help() {
-    std::cout << R"(resizemix-audit: label misallocation and object information of CutMix and ResizeMix on Fashion-MNIST
-
-  --mixes N            random (source, target) pairs per task and method (default 100000)
-  --seed N             seeds the pairs, the canvas positions and every mixer draw (default 0)
-  --ink-threshold N    object mask: pixels whose 8-bit value is above N (default 25)
-  --garment-size G     canvas task: each garment resized to G x G px (default 20)
-  --canvas-size C      canvas task: on a C x C canvas (default 48)
-  --data-dir DIR       the IDX files (default /usr/share/datasets/fashion-mnist)
-  --markdown FILE      write the table there too (it always goes to stdout)
-  --png FILE           a picture of typical failures
-)";
-}
-
+/// The command line, parsed with CLI11 (the CLI's parser); exits on --help or a bad argument.
 settings parse(int argc, char** argv) {
     settings s;
-    std::vector<std::string> args(argv + 1, argv + argc);
-    auto value = [&](std::size_t& i) -> const std::string& {
-        if (i + 1 >= args.size()) usage_error(args[i] + " needs a value");
-        return args[++i];
-    };
-    auto integer = [&](std::size_t& i, std::int64_t low, std::int64_t high) {
-        const std::string& text = value(i);
-        std::size_t used = 0;
-        std::int64_t n = 0;
-        try {
-            n = std::stoll(text, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (used != text.size() || n < low || n > high) {
-            usage_error(args[i - 1] + " wants an integer in [" + std::to_string(low) + ", " + std::to_string(high) +
-                        "], got " + text);
-        }
-        return n;
-    };
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--help" || a == "-h") {
-            print_help();
-            std::exit(0);
-        } else if (a == "--mixes") {
-            s.mixes = integer(i, 1, 100000000);
-        } else if (a == "--seed") {
-            s.seed = static_cast<std::uint64_t>(integer(i, 0, INT64_MAX));
-        } else if (a == "--ink-threshold") {
-            s.ink_threshold = static_cast<int>(integer(i, 0, 254));
-        } else if (a == "--garment-size") {
-            s.garment_size = integer(i, 4, 1024);
-        } else if (a == "--canvas-size") {
-            s.canvas_size = integer(i, 4, 4096);
-        } else if (a == "--data-dir") {
-            s.data_dir = value(i);
-        } else if (a == "--markdown") {
-            s.markdown = value(i);
-        } else if (a == "--png") {
-            s.png = value(i);
-        } else {
-            usage_error("unknown argument \"" + a + "\"");
-        }
+    CLI::App app{"resizemix-audit: label misallocation and object information of CutMix and ResizeMix on "
+                 "Fashion-MNIST, at 28x28 and on the canvas task"};
+    app.add_option("--mixes", s.mixes, "random (source, target) pairs per task and method")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}))
+        ->capture_default_str();
+    app.add_option("--seed", s.seed, "seeds the pairs, the canvas positions and every mixer draw")->capture_default_str();
+    app.add_option("--ink-threshold", s.ink_threshold, "object mask: pixels whose 8-bit value is above this")
+        ->check(CLI::Range(0, 254))
+        ->capture_default_str();
+    app.add_option("--garment-size", s.garment_size, "canvas task: each garment resized to G x G px")
+        ->check(CLI::Range(std::int64_t{4}, std::int64_t{1024}))
+        ->capture_default_str();
+    app.add_option("--canvas-size", s.canvas_size, "canvas task: on a C x C canvas")
+        ->check(CLI::Range(std::int64_t{4}, std::int64_t{4096}))
+        ->capture_default_str();
+    app.add_option("--data-dir", s.data_dir, "the IDX files")->capture_default_str();
+    app.add_option("--markdown", s.markdown, "write the tables there too (they always go to stdout)");
+    app.add_option("--png", s.png, "a picture of typical failures");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        std::exit(app.exit(e));
     }
     if (s.garment_size > s.canvas_size) {
-        usage_error("--garment-size " + std::to_string(s.garment_size) + " is larger than --canvas-size " +
-                    std::to_string(s.canvas_size));
+        std::cerr << "resizemix-audit: --garment-size " << s.garment_size << " is larger than --canvas-size "
+                  << s.canvas_size << '\n';
+        std::exit(2);
     }
     return s;
 }
