@@ -29,6 +29,7 @@
 #   AUDIT_BIN   use this resizemix-audit, build nothing
 #   OUT_DIR     where results go: OUT_DIR/grid and OUT_DIR/audit (default docs/experiments)
 #   FRESH=1     delete the cached runs of the named grids first
+#   PLOTS=0|1   draw the plots with gnuplot (default 1, 0 in quick)
 #   REPORT_ONLY=1  train nothing: tables and plots of the runs finished so far (a grid still running)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -236,11 +237,12 @@ epochs_by_grid=""
 for grid in canvas original ablation augment; do epochs_by_grid+="$grid=$epochs,"; done
 "$python" scripts/experiment_report.py "$manifest" "$out_dir" "$epochs_by_grid"
 
-if command -v gnuplot >/dev/null 2>&1 && ((!quick)); then
+if command -v gnuplot >/dev/null 2>&1 && [[ "${PLOTS:-$((!quick))}" == 1 ]]; then
     for data in "$out_dir"/accuracy-*.dat; do
         [[ -f "$data" ]] || continue
         grid="$(basename "$data" .dat)"
         grid="${grid#accuracy-}"
+        last=$(($(wc -l <"$out_dir/ece-$grid.dat") - 1))  # gnuplot index of the last method
         gnuplot <<EOF
 set terminal pngcairo size 1300,480 font "DejaVu Sans,10"
 set output "$out_dir/$grid.png"
@@ -249,7 +251,7 @@ set grid
 set key bottom right font ",8"
 set title "test accuracy against epoch"
 set xlabel "epoch"; set ylabel "top-1 test accuracy (%)"
-plot for [i=0:20] "$data" index i using 1:2 with lines lw 2 title columnheader(1)
+plot for [i=0:$last] "$data" index i using 1:2 with linespoints lw 2 pt 7 ps 0.5 title columnheader(1)
 set title "final epoch: accuracy against expected calibration error (15 bins)"
 set xlabel "test ECE (%)"; set ylabel "top-1 test accuracy (%)"
 set key off

@@ -215,9 +215,9 @@ def main():
                 acc = mean_sd([float(r["test_acc"]) * 100 for r in seeds.values()])
                 ece = mean_sd([float(r["test_ece"]) * 100 for r in seeds.values()])
                 handle.write(f'{i} "{label}" {acc[0]:.4f} {acc[1]:.4f} {ece[0]:.4f} {ece[1]:.4f}\n')
-        # The baseline's convergence: train loss, test loss and test accuracy per epoch, seed 0.
+        # The baseline's convergence: train loss, test loss and test accuracy per epoch, lowest seed.
         if "none" in by_label:
-            baseline = next(rows for g, t, label, seed, rows in runs if g == grid and label == "none")
+            baseline = min((seed, rows) for g, t, label, seed, rows in runs if g == grid and label == "none")[1]
             with open(os.path.join(out_dir, f"baseline-{grid}.dat"), "w") as handle:
                 for row in baseline:
                     handle.write(f'{row["epoch"]} {row["train_loss"]} {row["test_loss"]} {float(row["test_acc"]) * 100:.4f} '
