@@ -658,6 +658,7 @@ void write_gradcam_png(train::resnet& model, const fashion_mnist::split& test, c
     resizemix::rng random(seed, /*stream=*/7);
     for (int c = 0; c < classes; ++c) {
         const auto it = std::find(test.labels.begin(), test.labels.end(), c);
+        if (it == test.labels.end()) continue;  // not among the evaluated test images (--eval-limit)
         const std::int64_t index = it - test.labels.begin();
         const torch::Tensor image = images_tensor(test, index, 1);
         const torch::Tensor label = torch::full({1}, c, torch::kLong);
@@ -720,15 +721,18 @@ int main(int argc, char** argv) {
         fashion_mnist::split train_set = fashion_mnist::load(s.data_dir, "train");
         fashion_mnist::split test_set = fashion_mnist::load(s.data_dir, "t10k");
         fashion_mnist::split validation_set = slice(train_set, train_set.count - s.validation, s.validation);
+        const std::int64_t used = s.train_subset > 0 ? std::min(s.train_subset, train_set.count) : train_set.count;
+        std::cout << "Fashion-MNIST: " << train_set.count << " training images (" << used << " used, "
+                  << validation_set.count << " for validation), " << test_set.count << " test images; " << s.threads
+                  << " thread(s)" << std::endl;
         if (s.canvas > 0) {
-            const std::int64_t used = s.train_subset > 0 ? s.train_subset : train_set.count;
             train_set = resized(slice(train_set, 0, used), s.garment);
-            test_set = fixed_canvas(test_set, s.garment, s.canvas, s.canvas_test_seed, /*stream=*/1);
+            // Only the test images that are evaluated are placed; the positions of the first N do not
+            // depend on how many follow.
+            const std::int64_t evaluated = s.eval_limit > 0 ? std::min(s.eval_limit, test_set.count) : test_set.count;
+            test_set = fixed_canvas(slice(test_set, 0, evaluated), s.garment, s.canvas, s.canvas_test_seed, /*stream=*/1);
             validation_set = fixed_canvas(validation_set, s.garment, s.canvas, s.canvas_test_seed, /*stream=*/2);
         }
-        std::cout << "Fashion-MNIST: " << train_set.count << " training images ("
-                  << (s.train_subset > 0 ? std::min(s.train_subset, train_set.count) : train_set.count) << " used), "
-                  << test_set.count << " test images; " << s.threads << " thread(s)" << std::endl;
 
         bool all_fell = true;
         train::resnet model{nullptr};
