@@ -227,10 +227,13 @@ while IFS='|' read -r grid task label seed method factor args; do
 done <"$plan"
 wait
 elapsed=$(($(date +%s) - start))
-echo "trained $started runs in $((elapsed / 60)) min $((elapsed % 60)) s; kept $((total_runs - started)) finished earlier"
-
 missing=0
 while IFS='|' read -r _ _ _ _ _ _ args; do finished "$(run_dir "$args")" || missing=$((missing + 1)); done <"$plan"
+if [[ "${REPORT_ONLY:-0}" == 1 ]]; then
+    echo "report only: $((total_runs - missing)) of $total_runs runs finished"
+else
+    echo "trained $started runs in $((elapsed / 60)) min $((elapsed % 60)) s; kept $((total_runs - started)) finished earlier"
+fi
 
 section "results in $out_dir"
 epochs_by_grid=""
