@@ -43,10 +43,11 @@ struct basic_block_impl : torch::nn::Module {
 };
 TORCH_MODULE_IMPL(basic_block, basic_block_impl);
 
-/// The network: `width` channels in the first stage, `blocks` residual blocks per stage.
+/// The network: `width` channels in the first stage, `blocks` residual blocks per stage; a stem of
+/// stride 2 halves the first stage's resolution (the 48x48 canvas then costs about a 24x24 image).
 struct resnet_impl : torch::nn::Module {
-    resnet_impl(std::int64_t width, std::int64_t blocks, std::int64_t num_classes)
-        : stem(torch::nn::Conv2dOptions(1, width, 3).padding(1).bias(false)), stem_bn(width), fc(4 * width, num_classes) {
+    resnet_impl(std::int64_t width, std::int64_t blocks, std::int64_t num_classes, std::int64_t stem_stride = 1)
+        : stem(torch::nn::Conv2dOptions(1, width, 3).stride(stem_stride).padding(1).bias(false)), stem_bn(width), fc(4 * width, num_classes) {
         register_module("stem", stem);
         register_module("stem_bn", stem_bn);
         std::int64_t channels = width;

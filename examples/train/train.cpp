@@ -71,7 +71,14 @@ struct settings {
     std::int64_t width = 16;
     std::int64_t blocks = 1;
     int crop_pad = 2;
+    std::int64_t canvas = 0;         // 0: the 28x28 images; else the canvas task on canvas x canvas
+    std::int64_t garment = 20;       // canvas task: each garment resized to garment x garment
+    std::uint64_t canvas_test_seed = 0;  // canvas task: places the test and validation garments
+    std::int64_t stem_stride = 1;
+    std::int64_t validation = 0;     // validation images taken from the end of the training set
     double mix_prob = 1.0;
+    double scale_min = 0.1;  // ResizeMix's tau range
+    double scale_max = 0.8;
     int threads = 1;
     std::int64_t max_steps = 0;   // 0: epochs * steps per epoch
     std::int64_t eval_limit = 0;  // 0: the whole test set
@@ -106,14 +113,26 @@ void print_help() {
   --weight-decay X     (default 5e-4)
   --width N            channels of the first stage; stages have N, 2N, 4N (default 16)
   --blocks N           residual blocks per stage (default 1)
-  --crop-pad N         random crop with N pixels of zero padding, 0 = off (default 2)
+  --crop-pad N         random crop with N pixels of zero padding, 0 = off (default 2; unused on the canvas)
+  --canvas C           the canvas task: each garment resized to G x G px (--garment-size) and put at a
+                       random place on a C x C zero canvas, drawn again every epoch for training, fixed
+                       by --canvas-test-seed for the test and validation images (default 0: off, 28x28)
+  --garment-size G     (default 20)
+  --canvas-test-seed N seeds the test and validation positions, whatever --seed is (default 0)
+  --stem-stride S      stride of the stem convolution, 1 or 2 (default 1)
+  --validation N       also evaluate on the last N training images, never trained on (default 0);
+                       --train-subset + N must not exceed 60000
   --mix-prob P         each sample is mixed with probability P (default 1); RandAugment (randaugment,
                        resizemix+, resizemix-randaugment-before) runs on every sample whatever P
+  --scale-min X        ResizeMix's smallest scale tau (default 0.1)
+  --scale-max X        ResizeMix's largest scale tau (default 0.8)
   --threads N          libtorch intra-op threads (default 1)
   --steps N            stop each method after N steps (cosine schedule over N)
   --eval-limit N       evaluate on the first N test images (default: all 10000)
   --data-dir DIR       the IDX files (default /usr/share/datasets/fashion-mnist)
-  --csv FILE           append one row per epoch: method,seed,epoch,step,lr,train_loss,test_loss,test_acc,seconds
+  --csv FILE           append one row per epoch: method,seed,epoch,step,lr,train_loss,test_loss,test_acc,
+                       seconds,test_ece,val_loss,val_acc,val_ece (loss = mean NLL; ECE over 15 equal-width
+                       confidence bins; val_* empty without --validation)
   --gradcam-png FILE   after training, write a Grad-CAM picture of one test image per class
   --quick              smoke test: 50 steps of batch 64 on 4096 images per method, all methods
                        unless --method is given; exits 1 unless every method's loss falls
@@ -191,6 +210,21 @@ settings parse(int argc, char** argv) {
             s.blocks = integer(i, 1);
         } else if (a == "--crop-pad") {
             s.crop_pad = static_cast<int>(integer(i, 0));
+        } else if (a == "--scale-min") {
+            s.scale_min = real(i, 1e-3, 1.0);
+        } else if (a == "--scale-max") {
+            s.scale_max = real(i, 1e-3, 1.0);
+        } else if (a == "--canvas") {
+            s.canvas = integer(i, 0);
+        } else if (a == "--garment-size") {
+            s.garment = integer(i, 1);
+        } else if (a == "--canvas-test-seed") {
+            s.canvas_test_seed = static_cast<std::uint64_t>(integer(i, 0));
+        } else if (a == "--stem-stride") {
+            s.stem_stride = integer(i, 1);
+            if (s.stem_stride > 2) usage_error("--stem-stride wants 1 or 2, got " + std::to_string(s.stem_stride));
+        } else if (a == "--validation") {
+            s.validation = integer(i, 0);
         } else if (a == "--mix-prob") {
             s.mix_prob = real(i, 0.0, 1.0);
         } else if (a == "--threads") {
@@ -211,6 +245,12 @@ settings parse(int argc, char** argv) {
             usage_error("unknown argument \"" + a + "\"");
         }
     }
+    if (s.scale_min > s.scale_max) {
+        usage_error("--scale-min " + std::to_string(s.scale_min) + " is above --scale-max " + std::to_string(s.scale_max));
+    }
+    if (s.canvas > 0 && s.garment > s.canvas) {
+        usage_error("--garment-size " + std::to_string(s.garment) + " does not fit on --canvas " + std::to_string(s.canvas));
+    }
     if (s.quick) {
         if (!methods_given) s.methods = all_methods;
         s.epochs = 1;
@@ -218,6 +258,10 @@ settings parse(int argc, char** argv) {
         s.batch_size = 64;
         s.max_steps = 50;
         s.eval_limit = 1000;
+    }
+    if (s.train_subset + s.validation > 60000 || (s.train_subset == 0 && s.validation > 0)) {
+        usage_error("--train-subset + --validation must not exceed the 60000 training images, got " +
+                    std::to_string(s.train_subset) + " + " + std::to_string(s.validation));
     }
     return s;
 }
@@ -227,7 +271,8 @@ settings parse(int argc, char** argv) {
 resizemix::rand_augment rand_augment_2_9() { return {.num_ops = 2, .magnitude = 9, .num_magnitude_bins = 31}; }
 
 /// The mixer a method names (none for "none"), each sample mixed with probability p.
-std::optional<resizemix::any_mixer> make_mixer(const std::string& method, double p) {
+std::optional<resizemix::any_mixer> make_mixer(const std::string& method, const settings& s) {
+    const double p = s.mix_prob;
     using resizemix::region;
     if (method == "mixup") return resizemix::any_mixer(resizemix::sometimes(resizemix::mixup{.alpha = 1.0f}, p));
     if (method == "cutmix") return resizemix::any_mixer(resizemix::sometimes(resizemix::cut_mix{.alpha = 1.0f}, p));
@@ -247,7 +292,7 @@ std::optional<resizemix::any_mixer> make_mixer(const std::string& method, double
         return resizemix::any_mixer(resizemix::sometimes(
             resizemix::cut_mix{.alpha = 1.0f, .source_region = region::random, .paste_region = region::salient}, p));
     }
-    const auto resize_mix = resizemix::sometimes(resizemix::resize_mix{.scale_min = 0.1f, .scale_max = 0.8f}, p);
+    const auto resize_mix = resizemix::sometimes(resizemix::resize_mix{.scale_min = static_cast<float>(s.scale_min), .scale_max = static_cast<float>(s.scale_max)}, p);
     if (method == "resizemix") return resizemix::any_mixer(resize_mix);
     if (method == "resizemix+") return resizemix::any_mixer(resizemix::augment_after(resize_mix, rand_augment_2_9()));
     if (method == "resizemix-randaugment-before") {
@@ -279,6 +324,28 @@ torch::Tensor images_tensor(const fashion_mnist::split& data, std::int64_t first
 
 torch::Tensor normalize(const torch::Tensor& x) { return (x - pixel_mean) / pixel_std; }
 
+/// Puts garment `indices[n]` of `garments` (resized, G x G) at a random place of canvas n of
+/// `out` (N x 1 x C x C, zeroed first), flipped left-right with probability 1/2 when `flip`.
+void place_batch(const fashion_mnist::split& garments, std::span<const std::int64_t> indices, resizemix::rng& random,
+                 bool flip, torch::Tensor& out) {
+    const std::int64_t g = garments.height;
+    const std::int64_t c = out.size(2);
+    out.zero_();
+    float* dst = out.data_ptr<float>();
+    for (std::size_t n = 0; n < indices.size(); ++n) {
+        const std::uint8_t* src = garments.pixels.data() + indices[n] * g * g;
+        const std::int64_t x0 = random.integer(0, c - g);
+        const std::int64_t y0 = random.integer(0, c - g);
+        const bool mirrored = flip && random.uniform() < 0.5;
+        float* canvas = dst + static_cast<std::int64_t>(n) * c * c;
+        for (std::int64_t y = 0; y < g; ++y) {
+            for (std::int64_t x = 0; x < g; ++x) {
+                canvas[(y0 + y) * c + x0 + (mirrored ? g - 1 - x : x)] = src[y * g + x] / 255.0f;
+            }
+        }
+    }
+}
+
 /// Gathers `indices` into `out` (N x 1 x H x W, contiguous floats in [0, 1]), each image
 /// shifted by up to `pad` pixels (zero fill: a random crop of the zero-padded image) and
 /// flipped left-right with probability 1/2.
@@ -287,6 +354,10 @@ void crop_flip_batch(const fashion_mnist::split& data, std::span<const std::int6
     const std::int64_t h = data.height;
     const std::int64_t w = data.width;
     float* dst = out.data_ptr<float>();
+    if (out.size(2) != h) {  // the canvas task: `data` holds the resized garments
+        place_batch(data, indices, random, /*flip=*/true, out);
+        return;
+    }
     for (std::size_t n = 0; n < indices.size(); ++n) {
         const std::uint8_t* src = data.pixels.data() + indices[n] * h * w;
         const std::int64_t dx = pad > 0 ? random.integer(-pad, pad) : 0;
@@ -302,6 +373,42 @@ void crop_flip_batch(const fashion_mnist::split& data, std::span<const std::int6
             }
         }
     }
+}
+
+/// Images [first, first + count) of `data` as a split of their own.
+fashion_mnist::split slice(const fashion_mnist::split& data, std::int64_t first, std::int64_t count) {
+    fashion_mnist::split part{count, data.height, data.width, {}, {}};
+    const std::int64_t plane = data.height * data.width;
+    part.pixels.assign(data.pixels.begin() + first * plane, data.pixels.begin() + (first + count) * plane);
+    part.labels.assign(data.labels.begin() + first, data.labels.begin() + first + count);
+    return part;
+}
+
+/// Every image of `data` resized to side x side with the library's bilinear resize (uint8).
+fashion_mnist::split resized(const fashion_mnist::split& data, std::int64_t side) {
+    fashion_mnist::split out{data.count, side, side, std::vector<std::uint8_t>(static_cast<std::size_t>(data.count * side * side)),
+                             data.labels};
+    for (std::int64_t i = 0; i < data.count; ++i) {
+        resizemix::resize(resizemix::from_chw(data.pixels.data() + i * data.height * data.width, 1, data.height, data.width),
+                          resizemix::from_chw(out.pixels.data() + i * side * side, 1, side, side));
+    }
+    return out;
+}
+
+/// The canvas version of an evaluation split: each garment resized to `garment` px at a place
+/// drawn from (seed, stream), unflipped, so every run sees the same images.
+fashion_mnist::split fixed_canvas(const fashion_mnist::split& data, std::int64_t garment, std::int64_t canvas,
+                                  std::uint64_t seed, std::uint64_t stream) {
+    const fashion_mnist::split garments = resized(data, garment);
+    std::vector<std::int64_t> all(static_cast<std::size_t>(data.count));
+    std::iota(all.begin(), all.end(), std::int64_t{0});
+    torch::Tensor placed = torch::empty({data.count, 1, canvas, canvas}, torch::kFloat);
+    resizemix::rng random(seed, stream);
+    place_batch(garments, all, random, /*flip=*/false, placed);
+    const torch::Tensor bytes = placed.mul(255.0).round_().clamp_(0, 255).to(torch::kUInt8).contiguous();
+    fashion_mnist::split out{data.count, canvas, canvas, {}, data.labels};
+    out.pixels.assign(bytes.data_ptr<std::uint8_t>(), bytes.data_ptr<std::uint8_t>() + bytes.numel());
+    return out;
 }
 
 /// Grad-CAM of every sample for its class: activations of the last convolutional
@@ -327,9 +434,12 @@ std::vector<resizemix::saliency_map> grad_cam_maps(train::resnet& model, const t
 }
 
 struct evaluation {
-    double loss = 0.0;
+    double loss = 0.0;      ///< mean negative log-likelihood
     double accuracy = 0.0;
+    double ece = 0.0;       ///< expected calibration error over calibration_bins equal-width bins
 };
+
+constexpr int calibration_bins = 15;
 
 evaluation evaluate(train::resnet& model, const fashion_mnist::split& test, std::int64_t limit) {
     const std::int64_t count = limit > 0 ? std::min(limit, test.count) : test.count;
@@ -337,6 +447,8 @@ evaluation evaluate(train::resnet& model, const fashion_mnist::split& test, std:
     const torch::NoGradGuard no_grad;
     double loss = 0.0;
     std::int64_t correct = 0;
+    std::array<double, calibration_bins> bin_confidence{};
+    std::array<double, calibration_bins> bin_correct{};
     for (std::int64_t first = 0; first < count; first += 500) {
         const std::int64_t n = std::min<std::int64_t>(500, count - first);
         const torch::Tensor logits = model->forward(normalize(images_tensor(test, first, n)));
@@ -345,10 +457,22 @@ evaluation evaluate(train::resnet& model, const fashion_mnist::split& test, std:
         loss += torch::nn::functional::cross_entropy(
                     logits, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                     .item<double>();
-        correct += logits.argmax(1).eq(labels).sum().item<std::int64_t>();
+        const torch::Tensor hits = logits.argmax(1).eq(labels);
+        correct += hits.sum().item<std::int64_t>();
+        const torch::Tensor confidence = torch::softmax(logits, 1).amax(1).to(torch::kDouble).contiguous();
+        const torch::Tensor hit = hits.to(torch::kDouble).contiguous();
+        for (std::int64_t i = 0; i < n; ++i) {
+            const double p = confidence.data_ptr<double>()[i];
+            const auto bin = std::min<std::size_t>(calibration_bins - 1, static_cast<std::size_t>(p * calibration_bins));
+            bin_confidence[bin] += p;
+            bin_correct[bin] += hit.data_ptr<double>()[i];
+        }
     }
     model->train();
-    return {loss / static_cast<double>(count), static_cast<double>(correct) / static_cast<double>(count)};
+    double ece = 0.0;  // sum over bins of |accuracy - confidence| weighted by the bin's share of samples
+    for (std::size_t bin = 0; bin < calibration_bins; ++bin) ece += std::abs(bin_correct[bin] - bin_confidence[bin]);
+    const auto total = static_cast<double>(count);
+    return {loss / total, static_cast<double>(correct) / total, ece / total};
 }
 
 struct run_result {
@@ -362,22 +486,24 @@ void append_csv(const std::string& path, const std::string& row) {
     const bool fresh = !std::filesystem::exists(path) || std::filesystem::file_size(path) == 0;
     std::ofstream csv(path, std::ios::app);
     if (!csv) throw std::runtime_error("cannot open " + path + " for appending");
-    if (fresh) csv << "method,seed,epoch,step,lr,train_loss,test_loss,test_acc,seconds\n";
+    if (fresh) csv << "method,seed,epoch,step,lr,train_loss,test_loss,test_acc,seconds,test_ece,val_loss,val_acc,val_ece\n";
     csv << row << '\n';
     if (!csv.flush()) throw std::runtime_error("cannot write " + path);
 }
 
-/// Trains one model with one method; returns the model through `model_out`.
+/// Trains one model with one method; returns the model through `model_out`. On the canvas task
+/// `train_set` holds the resized garments and the evaluation splits are canvases already.
 run_result train_method(const settings& s, const std::string& method, const fashion_mnist::split& train_set,
-                        const fashion_mnist::split& test_set, train::resnet& model_out) {
+                        const fashion_mnist::split& test_set, const fashion_mnist::split& validation_set,
+                        train::resnet& model_out) {
     torch::manual_seed(s.seed);
-    train::resnet model(s.width, s.blocks, fashion_mnist::num_classes);
+    train::resnet model(s.width, s.blocks, fashion_mnist::num_classes, s.stem_stride);
     model->train();
     torch::optim::SGD optimizer(model->parameters(), torch::optim::SGDOptions(s.lr)
                                                          .momentum(s.momentum)
                                                          .nesterov(true)
                                                          .weight_decay(s.weight_decay));
-    const std::optional<resizemix::any_mixer> mixer = make_mixer(method, s.mix_prob);
+    const std::optional<resizemix::any_mixer> mixer = make_mixer(method, s);
     const bool saliency = needs_saliency(method);
     const std::int64_t repeats = batch_repeats(method);
 
@@ -388,11 +514,12 @@ run_result train_method(const settings& s, const std::string& method, const fash
     if (s.max_steps > 0) total_steps = std::min(total_steps, s.max_steps);
 
     const std::int64_t b = s.batch_size;
-    torch::Tensor batch = torch::empty({b, 1, train_set.height, train_set.width}, torch::kFloat);
+    const std::int64_t side = s.canvas > 0 ? s.canvas : train_set.height;
+    torch::Tensor batch = torch::empty({b, 1, side, side}, torch::kFloat);
     // Batch augmentation mixes the batch into `repeats` copies, a separate tensor (the copies'
     // sources are the unmixed batch); the optimizer step sees all repeats x b samples.
     torch::Tensor repeated =
-        repeats > 1 ? torch::empty({repeats * b, 1, train_set.height, train_set.width}, torch::kFloat) : batch;
+        repeats > 1 ? torch::empty({repeats * b, 1, side, side}, torch::kFloat) : batch;
     std::vector<std::int64_t> order(static_cast<std::size_t>(n_train));
     std::vector<std::int64_t> labels(static_cast<std::size_t>(b));
     std::vector<double> step_losses;
@@ -407,6 +534,7 @@ run_result train_method(const settings& s, const std::string& method, const fash
     std::int64_t step = 0;
     double epoch_loss = 0.0;
     evaluation test;
+    evaluation validation;
     for (int epoch = 1; epoch <= s.epochs && step < total_steps; ++epoch) {
         std::iota(order.begin(), order.end(), std::int64_t{0});
         resizemix::rng shuffle(s.seed, /*stream=*/1000 + static_cast<std::uint64_t>(epoch));
@@ -459,16 +587,22 @@ run_result train_method(const settings& s, const std::string& method, const fash
             epoch_loss += value;
         }
         test = evaluate(model, test_set, s.eval_limit);
+        if (validation_set.count > 0) validation = evaluate(model, validation_set, 0);
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const double mean_loss = epoch_loss / static_cast<double>(std::max<std::int64_t>(epoch_steps, 1));
         std::cout << std::fixed << std::setprecision(4) << method << " seed " << s.seed << " epoch " << epoch << " step "
                   << step << ": train loss " << mean_loss << ", test loss " << test.loss << ", test acc "
-                  << test.accuracy << ", " << std::setprecision(1) << seconds << " s" << std::endl;
+                  << test.accuracy << ", test ECE " << test.ece;
+        if (validation_set.count > 0) std::cout << ", validation acc " << validation.accuracy;
+        std::cout << ", " << std::setprecision(1) << seconds << " s" << std::endl;
         if (!s.csv.empty()) {
             std::ostringstream row;
             row << method << ',' << s.seed << ',' << epoch << ',' << step << ',' << std::setprecision(6)
                 << 0.5 * s.lr * (1.0 + std::cos(std::numbers::pi * static_cast<double>(step) / static_cast<double>(total_steps)))
-                << ',' << mean_loss << ',' << test.loss << ',' << test.accuracy << ',' << std::setprecision(1) << std::fixed << seconds;
+                << ',' << mean_loss << ',' << test.loss << ',' << test.accuracy << ',' << std::setprecision(1) << std::fixed << seconds
+                << std::setprecision(6) << ',' << test.ece << ',';
+            if (validation_set.count > 0) row << validation.loss << ',' << validation.accuracy << ',' << validation.ece;
+            else row << ",,";
             append_csv(s.csv, row.str());
         }
     }
@@ -524,6 +658,7 @@ void write_gradcam_png(train::resnet& model, const fashion_mnist::split& test, c
     resizemix::rng random(seed, /*stream=*/7);
     for (int c = 0; c < classes; ++c) {
         const auto it = std::find(test.labels.begin(), test.labels.end(), c);
+        if (it == test.labels.end()) continue;  // not among the evaluated test images (--eval-limit)
         const std::int64_t index = it - test.labels.begin();
         const torch::Tensor image = images_tensor(test, index, 1);
         const torch::Tensor label = torch::full({1}, c, torch::kLong);
@@ -583,16 +718,26 @@ int main(int argc, char** argv) {
 #endif
     try {
         at::set_num_threads(s.threads);
-        const fashion_mnist::split train_set = fashion_mnist::load(s.data_dir, "train");
-        const fashion_mnist::split test_set = fashion_mnist::load(s.data_dir, "t10k");
-        std::cout << "Fashion-MNIST: " << train_set.count << " training images ("
-                  << (s.train_subset > 0 ? std::min(s.train_subset, train_set.count) : train_set.count) << " used), "
-                  << test_set.count << " test images; " << s.threads << " thread(s)" << std::endl;
+        fashion_mnist::split train_set = fashion_mnist::load(s.data_dir, "train");
+        fashion_mnist::split test_set = fashion_mnist::load(s.data_dir, "t10k");
+        fashion_mnist::split validation_set = slice(train_set, train_set.count - s.validation, s.validation);
+        const std::int64_t used = s.train_subset > 0 ? std::min(s.train_subset, train_set.count) : train_set.count;
+        std::cout << "Fashion-MNIST: " << train_set.count << " training images (" << used << " used, "
+                  << validation_set.count << " for validation), " << test_set.count << " test images; " << s.threads
+                  << " thread(s)" << std::endl;
+        if (s.canvas > 0) {
+            train_set = resized(slice(train_set, 0, used), s.garment);
+            // Only the test images that are evaluated are placed; the positions of the first N do not
+            // depend on how many follow.
+            const std::int64_t evaluated = s.eval_limit > 0 ? std::min(s.eval_limit, test_set.count) : test_set.count;
+            test_set = fixed_canvas(slice(test_set, 0, evaluated), s.garment, s.canvas, s.canvas_test_seed, /*stream=*/1);
+            validation_set = fixed_canvas(validation_set, s.garment, s.canvas, s.canvas_test_seed, /*stream=*/2);
+        }
 
         bool all_fell = true;
         train::resnet model{nullptr};
         for (const std::string& method : s.methods) {
-            const run_result r = train_method(s, method, train_set, test_set, model);
+            const run_result r = train_method(s, method, train_set, test_set, validation_set, model);
             const bool fell = r.last_loss < 0.9 * r.first_loss;
             all_fell = all_fell && fell;
             std::cout << std::fixed << std::setprecision(4) << "summary " << method << " seed " << s.seed
