@@ -1,15 +1,18 @@
 // Tests for resizemix/augment/cutout.hpp: the authors' published algorithm (uoguelph-mlrg/Cutout,
 // util/cutout.py) replayed draw by draw as a mask, clipping worked by hand, fill values, layouts and
-// in place, Cutout as a mixer in mix_batch and inside pipelines, and bad arguments.
+// in place, Cutout as a mixer in mix_batch and inside pipelines, bad arguments, and the README's
+// snippet for Cutout, AutoAugment and TrivialAugmentWide.
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
+#include <resizemix/augment/auto_augment.hpp>
 #include <resizemix/augment/cutout.hpp>
 #include <resizemix/augment/pipeline.hpp>
 #include <resizemix/augment/rand_augment.hpp>
+#include <resizemix/augment/trivial_augment.hpp>
 #include <resizemix/batch.hpp>
 #include <resizemix/mixers/cutmix.hpp>
 #include <resizemix/random.hpp>
@@ -220,4 +223,41 @@ TEST_CASE("cutout rejects bad parameters and records, naming them", "[augment][c
     CHECK(cutout{.holes = 0}(rgb.view(), random).empty());
     CHECK(cutout{.holes = 0}.plan(rgb.const_view(), rgb.const_view(), random, resizemix::no_saliency{}).box.empty());
     CHECK(random.position() == 0);
+}
+
+TEST_CASE("README: the Cutout and AutoAugment snippet", "[augment][cutout]") {
+    const std::uint64_t seed = 3;
+    auto photo = test_support::load_photo("chelsea.png");
+    const auto original = photo;
+    std::vector<std::uint8_t> input_pixels(static_cast<std::size_t>(4 * 3 * 24 * 32), 0);
+    std::vector<std::uint8_t> output_pixels(input_pixels.size(), 0);
+    test_support::fixture_random fixture(seed);
+    for (auto& p : input_pixels) p = static_cast<std::uint8_t>(fixture.between(0, 255));
+    const auto input = resizemix::batch_view<const std::uint8_t>(resizemix::from_nhwc(input_pixels.data(), 4, 24, 32, 3));
+    const auto output = resizemix::from_nhwc(output_pixels.data(), 4, 24, 32, 3);
+    const std::vector<std::int64_t> labels{0, 1, 1, 0};
+    resizemix::batch_options options;
+    options.num_classes = 2;
+
+    // --- the README's lines ---
+    resizemix::rng random(seed);
+    const auto holes = resizemix::cutout{.length = 16}(photo.view(), random);  // one 16 x 16 hole, in place
+    const auto ops = resizemix::auto_augment{.policy = resizemix::auto_augment_policy::cifar10}(photo.view(), random);
+    const auto one_op = resizemix::trivial_augment_wide{}(photo.view(), random);
+    const auto cut = resizemix::mix_batch(resizemix::cutout{.holes = 2}, input, labels, output, options);  // lambda 0
+    const auto mixed = resizemix::augment_after(resizemix::cut_mix{}, resizemix::auto_augment{});
+    // ---
+
+    REQUIRE(holes.size() == 1);
+    CHECK(holes[0].region.area() > 0);
+    CHECK(ops.size() <= 2);
+    CHECK(one_op.size() == 1);
+    CHECK(!test_support::same_values(photo.const_view(), original.const_view()));
+    for (std::size_t i = 0; i < cut.samples.size(); ++i) {
+        CHECK(cut.samples[i].info.lambda == 0.0);
+        CHECK(cut.labels(static_cast<Eigen::Index>(i), labels[i]) == 1.0f);
+    }
+    image<std::uint8_t> out(3, 24, 32);
+    const auto info = mixed(input[0], input[1], out.view(), random);
+    CHECK(info.paste_box.inside(32, 24));
 }
