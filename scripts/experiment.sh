@@ -23,7 +23,8 @@
 #   METHODS       which methods, space-separated (default: the six above); the first is
 #                 the reference of the table's "vs" column. Also accepted: randaugment,
 #                 resizemix+ (ResizeMix then RandAugment(2, 9), batch augmentation x2) and
-#                 resizemix-randaugment-before (the paper's Table 7 control)
+#                 resizemix-randaugment-before (the paper's Table 7 control), cutout and
+#                 autoaugment (AutoAugment's CIFAR-10 policy, no mixing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,7 +47,7 @@ mix_prob="${MIX_PROB:-0.5}"
 out_dir="${OUT_DIR:-docs/experiments}"
 read -r -a extra_args <<<"${EXTRA_ARGS:-}"
 default_methods="none mixup cutmix cutmix-salient-source cutmix-salient-paste resizemix"
-known_methods="$default_methods randaugment resizemix+ resizemix-randaugment-before"
+known_methods="$default_methods randaugment resizemix+ resizemix-randaugment-before cutout autoaugment"
 read -r -a methods <<<"${METHODS:-$default_methods}"
 for method in "${methods[@]}"; do
     if [[ " $known_methods " != *" $method "* ]]; then
