@@ -1,8 +1,9 @@
-// benchmarks/bench_augment.cpp: the RandAugment operations against memcpy and OpenCV, in one run.
+// benchmarks/bench_augment.cpp: the RandAugment operations (and Cutout, AutoAugment, TrivialAugmentWide) against memcpy and OpenCV, in one run.
 //
 // Workloads as bench_mix.cpp: W1 = batch 256 of 32x32x3, W2 = batch 64 of 224x224x3, uint8 HWC
 // and float CHW. Every operation of resizemix/augment at RandAugment(2, 9)'s magnitude, and a whole
-// rand_augment{} per image, out of place over the batch; read each figure as a ratio to "memcpy"
+// rand_augment{} per image, out of place over the batch (so are cutout{.length_fraction = 0.5},
+// auto_augment{} with the ImageNet policy and trivial_augment_wide{}); read each figure as a ratio to "memcpy"
 // of the same batch (benchmarks/report.py reads the JSON). OpenCV peers (uint8 HWC only) where
 // OpenCV has the operation: warpAffine (translate, rotate), LUT (posterize, solarize),
 // convertScaleAbs (brightness), equalizeHist (equalize). Before timing, main() checks the peers
@@ -13,12 +14,16 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 
+#include <resizemix/augment/auto_augment.hpp>
+#include <resizemix/augment/cutout.hpp>
 #include <resizemix/augment/rand_augment.hpp>
+#include <resizemix/augment/trivial_augment.hpp>
 #include <resizemix/random.hpp>
 
 #if RESIZEMIX_BENCH_WITH_OPENCV
@@ -71,9 +76,9 @@ void run_op(augment_op op, batch<T>& input, batch<T>& output) {
     }
 }
 
-template <class T>
-void run_policy(batch<T>& input, batch<T>& output, std::uint64_t& round) {
-    const resizemix::rand_augment policy;
+/// `policy` (any augmenter) on every image, out of place, each with its own stream of round `round`.
+template <class Policy, class T>
+void run_policy(const Policy& policy, batch<T>& input, batch<T>& output, std::uint64_t& round) {
     for (index_t i = 0; i < input.count; ++i) {
         resizemix::rng random = resizemix::rng::for_sample(1, round, static_cast<std::uint64_t>(i));
         (void)policy(resizemix::image_view<const T>(input[i]), output[i], random);
@@ -194,11 +199,24 @@ bool register_workload(const workload& w) {
     benchmark::RegisterBenchmark((prefix + "RandAugment(2,9)/resizemix").c_str(), [input, output, bytes](benchmark::State& state) {
         std::uint64_t round = 0;
         for (auto _ : state) {
-            run_policy(*input, *output, round);
+            run_policy(resizemix::rand_augment{}, *input, *output, round);
             benchmark::ClobberMemory();
         }
         set_counters(state, bytes);
     })->UseRealTime();
+    const auto register_augmenter = [&](const std::string& name, const auto& policy) {
+        benchmark::RegisterBenchmark((prefix + name + "/resizemix").c_str(), [input, output, bytes, policy](benchmark::State& state) {
+            std::uint64_t round = 0;
+            for (auto _ : state) {
+                run_policy(policy, *input, *output, round);
+                benchmark::ClobberMemory();
+            }
+            set_counters(state, bytes);
+        })->UseRealTime();
+    };
+    register_augmenter("Cutout(1/2)", resizemix::cutout{.length_fraction = 0.5});
+    register_augmenter("AutoAugment(imagenet)", resizemix::auto_augment{});
+    register_augmenter("TrivialAugmentWide", resizemix::trivial_augment_wide{});
     return agreed;
 }
 

@@ -243,17 +243,19 @@ RESIZEMIX_FUZZ_HARNESS bool centred_on_extreme(const box& b, const resizemix::sa
     return false;
 }
 
-enum class method { resize_mix, cut_mix, mixup };
+enum class method { resize_mix, cut_mix, mixup, cutout };
 
 struct drawn_mixer {
     method kind = method::resize_mix;
     resizemix::resize_mix resize_mix;
     resizemix::cut_mix cut_mix;
     resizemix::mixup mixup;
+    resizemix::cutout cutout;
 
     static drawn_mixer draw(byte_reader& in) {
         drawn_mixer m;
-        m.kind = static_cast<method>(in.u8() % 3U);
+        const std::uint8_t kind_byte = in.u8();
+        m.kind = static_cast<method>(kind_byte % 3U);
         m.resize_mix.scale_min = draw_scale(in);
         m.resize_mix.scale_max = in.flag() ? m.resize_mix.scale_min : draw_scale(in);
         if (m.resize_mix.scale_min > m.resize_mix.scale_max && in.flag()) {
@@ -270,6 +272,15 @@ struct drawn_mixer {
                                      ? resizemix::box_sampling::inside
                                      : resizemix::box_sampling::clip;
         m.mixup.alpha = m.cut_mix.alpha;
+        // Cutout takes the kind byte's top values and reads its parameters last, so the bytes of
+        // older seeds keep their meaning for the other mixers.
+        if (kind_byte >= 240U) {
+            m.kind = method::cutout;
+            m.cutout.length = in.in_range(0, 48);
+            m.cutout.length_fraction = in.u8() % 4U == 0 ? static_cast<double>(in.u8()) / 200.0 : 0.0;  // above 1: refused
+            m.cutout.holes = static_cast<int>(in.in_range(-1, 5));                                    // -1: refused
+            if (in.flag()) m.cutout.fill = {static_cast<double>(in.u16()) / 200.0};                   // above 255: refused
+        }
         return m;
     }
 
@@ -278,6 +289,7 @@ struct drawn_mixer {
             case method::resize_mix: return resize_mix;
             case method::cut_mix: return cut_mix;
             case method::mixup: break;
+            case method::cutout: return cutout;
         }
         return mixup;
     }
@@ -367,6 +379,7 @@ void fuzz_pair(byte_reader& in) {
             case method::resize_mix: result = mixer.resize_mix(source_const, target_const, out_view, random, maps); break;
             case method::cut_mix: result = mixer.cut_mix(source_const, target_const, out_view, random, maps); break;
             case method::mixup: result = mixer.mixup(source_const, target_const, out_view, random, maps); break;
+            case method::cutout: result = resizemix::run_mixer(mixer.cutout, source_const, target_const, out_view, random, maps); break;
         }
     } catch (const resizemix::error& e) {
         fuzz::note("refused", e.what());
@@ -446,6 +459,24 @@ void fuzz_pair(byte_reader& in) {
             RESIZEMIX_FUZZ_CHECK(info.box == (box{0, 0, width, height}));
             check_blended<T>(same_size_source, original_target, out, info.lambda);
             break;
+        case method::cutout: {
+            // Inside a hole the fill (0-255 level, / 255 for float; uint8 rounded), elsewhere the target.
+            const auto& m = mixer.cutout;
+            RESIZEMIX_FUZZ_CHECK(info.lambda == 0.0);
+            RESIZEMIX_FUZZ_CHECK(info.augmentations.size() == static_cast<std::size_t>(m.holes));
+            const double level = m.fill.empty() ? 0.0 : m.fill[0];
+            const T fill = std::is_same_v<T, std::uint8_t> ? static_cast<T>(std::nearbyint(static_cast<float>(level)))
+                                                          : static_cast<T>(level / 255.0);
+            for (const auto& hole : info.augmentations) RESIZEMIX_FUZZ_CHECK(hole.region.empty() || hole.region.inside(width, height));
+            for (index_t c = 0; c < channels; ++c)
+                for (index_t y = 0; y < height; ++y)
+                    for (index_t x = 0; x < width; ++x) {
+                        const bool in_hole = std::any_of(info.augmentations.begin(), info.augmentations.end(),
+                                                         [&](const auto& hole) { return hole.region.contains(x, y); });
+                        RESIZEMIX_FUZZ_CHECK(fuzz::same_bits(out(c, y, x), in_hole ? fill : original_target(c, y, x)));
+                    }
+            break;
+        }
     }
 }
 

@@ -7,7 +7,8 @@
 #   scripts/experiment.sh original         the main comparison on the 28x28 images
 #   scripts/experiment.sh ablation         ResizeMix's scale range, three ranges, on the canvas (optional)
 #   scripts/experiment.sh augment          RandAugment, ResizeMix+ and RandAugment-before-ResizeMix
-#                                          (the paper's Table 7) on the canvas (optional)
+#                                          (the paper's Table 7), Cutout and AutoAugment (CIFAR-10
+#                                          policy) on the canvas (optional)
 #   scripts/experiment.sh quick            a seconds-long version of canvas + original that checks the
 #                                          pipeline, the cache and the budget check (ctest experiment.quick)
 #
@@ -142,7 +143,7 @@ for grid in "${grids[@]}"; do
             add_grid ablation canvas resizemix --scale-min 0.4 --scale-max 0.8
             add_grid ablation canvas resizemix --scale-min 0.1 --scale-max 0.8
             ;;
-        augment) add_grid augment canvas "randaugment resizemix+ resizemix-randaugment-before" ;;
+        augment) add_grid augment canvas "randaugment resizemix+ resizemix-randaugment-before cutout autoaugment" ;;
         quick)
             add_grid canvas canvas "${main_methods[*]}"
             add_grid original 28x28 "${main_methods[*]}"

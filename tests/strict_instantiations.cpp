@@ -27,6 +27,13 @@ void instantiate() {
         resizemix::sometimes(resizemix::cut_mix{.source_region = resizemix::region::salient}, 0.5), batch,
         Eigen::MatrixXf::Identity(4, 4), batch, {},
         [](const resizemix::saliency_query& query) { return resizemix::saliency_map(query.height, query.width); });
+    (void)resizemix::mix_batch(resizemix::cutout{.holes = 2}, batch, labels, batch, options);
+    (void)resizemix::mix_batch(resizemix::augment_after(resizemix::cut_mix{}, resizemix::auto_augment{}), batch, labels,
+                               batch, options);
+    (void)resizemix::mix_batch(resizemix::augment_before(resizemix::cutout{}, resizemix::trivial_augment_wide{}), batch,
+                               labels, batch, options);
+    (void)resizemix::mix_batch(resizemix::augment_after(resizemix::mixup{}, resizemix::cutout{.length_fraction = 0.5}),
+                               batch, labels, batch, options);
 }
 
 }  // namespace

@@ -163,3 +163,12 @@ TEMPLATE_TEST_CASE("colour operations reject bad arguments, naming them", "[augm
     CHECK_THROWS_WITH(resizemix::auto_contrast(rgb.const_view(), small.view()),
                       Contains("source is 3x4x4 (CxHxW) but destination is 3x4x3"));
 }
+
+TEMPLATE_TEST_CASE("invert turns v into the top value minus v, in place too", "[augment][color]", std::uint8_t, float) {
+    auto pixels = augment_support::from_levels<TestType>(1, 1, 4, {0.0, 1.0, 128.0, 255.0});
+    resizemix::invert(pixels.view());
+    augment_support::check_levels<TestType>(pixels.const_view(), {255.0, 254.0, 127.0, 0.0});
+    augment_support::check_layouts_and_in_place<TestType>(3, 5, 7, [](resizemix::image_view<const TestType> in, resizemix::image_view<TestType> out) {
+        resizemix::invert(in, out);
+    });
+}

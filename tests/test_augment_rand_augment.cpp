@@ -147,7 +147,7 @@ TEST_CASE("rand_augment rejects bad parameters and images, naming them", "[augme
                       Contains("needs 1 or 3 channels (grayscale or RGB), got 4"));
     CHECK_THROWS_WITH(resizemix::apply_op(augment_op::posterize, rgb.const_view(), out.view(), 9.0),
                       Contains("bits must be in [0, 8], got 9"));
-    CHECK_THROWS_WITH(resizemix::apply_op(static_cast<augment_op>(14), rgb.const_view(), out.view(), 0.0),
-                      Contains("op must be one of the 14 augment_op values, got the value 14"));
+    CHECK_THROWS_WITH(resizemix::apply_op(static_cast<augment_op>(16), rgb.const_view(), out.view(), 0.0),
+                      Contains("op must be one of the augment_op values, got the value 16"));
     CHECK(random.position() == 0);  // nothing drawn before the checks
 }

@@ -1,12 +1,14 @@
 // resizemix batch: mix a folder of images as one batch, with soft labels.
 //
-//   resizemix batch --input-dir D --output-dir O --method resizemix|cutmix|mixup [M ...]
+//   resizemix batch --input-dir D --output-dir O --method resizemix|cutmix|mixup|cutout [M ...]
 //      [--labels L.csv [--num-classes K] [--label-smoothing E]]
 //      [--seed N] [--epoch E] [--step S] [--rank R] [--threads T]
 //      [--pairing shuffle|flip] [--per-batch]
 //      [--scale-range MIN MAX] [--alpha A] [--box-sampling clip|inside]
+//      [--cutout-length L | --cutout-fraction F] [--cutout-holes N] [--cutout-fill V]
 //      [--weights W ...] [--probability P]
 //      [--source-region R] [--paste-region R] [--saliency contrast]
+//      [--autoaugment imagenet|cifar10|svhn]
 //      [--channels C] [--overwrite] [--max-pixels N]
 //
 // INPUT
@@ -32,10 +34,16 @@
 //   for all samples. Several methods make a one_of(): each sample picks one,
 //   with probability proportional to --weights (default equal). --probability
 //   P (default 1) mixes each sample with probability P and leaves the others
-//   untouched (method "none", lambda 0). --scale-range, --alpha and the region
+//   untouched (method "none", lambda 0). cutout cuts holes in the sample and
+//   keeps its label (lambda 0; labels.json lists its "holes"). --scale-range,
+//   --alpha, the --cutout-* and the region
 //   options apply as in `resizemix mix`; an option no chosen method reads is an
 //   error. Salient and non-salient regions need --saliency contrast: each
 //   image's map is computed from its own pixels (resizemix::contrast_saliency).
+//   --autoaugment P runs AutoAugment with policy P on every mixed image, after
+//   its mix, as `resizemix mix --autoaugment` does; labels.json then says
+//   "autoaugment" and gives each image its "augmentations" and "paste_box"
+//   (the mix's box; "box" is the whole image, every pixel of which may change).
 //
 // LABELS (labels_csv.hpp)
 //   L.csv: a header line "filename,label", then one line "name,class" for every
@@ -102,6 +110,7 @@
 #include <resizemix/contrast_saliency.hpp>
 #include <resizemix/labels.hpp>
 
+#include "autoaugment_option.hpp"
 #include "batch_input.hpp"
 #include "batch_output.hpp"
 #include "io/image_io.hpp"
@@ -126,6 +135,7 @@ struct batch_cli_options {
     index_t num_classes = 0;
     float label_smoothing = 0.0f;
     mixer_options mixing;
+    autoaugment_options autoaugmenting;
     std::uint64_t epoch = 0;
     std::uint64_t step = 0;
     std::uint64_t rank = 0;
@@ -212,6 +222,18 @@ nlohmann::ordered_json summary_json(const std::vector<std::string>& names, const
     }
     if (uses("cutmix") || uses("mixup")) summary["alpha"] = float_for_json(options.mixing.alpha);
     if (uses("cutmix")) summary["box_sampling"] = options.mixing.box_sampling;
+    if (options.autoaugmenting.enabled()) summary["autoaugment"] = options.autoaugmenting.policy;
+    if (uses("cutout")) {
+        nlohmann::ordered_json cutout;
+        if (options.mixing.cutout_fraction_option->count() > 0) {
+            cutout["fraction"] = options.mixing.cutout_fraction;
+        } else {
+            cutout["length"] = options.mixing.cutout_length;
+        }
+        cutout["holes"] = options.mixing.cutout_holes;
+        cutout["fill"] = options.mixing.cutout_fill;
+        summary["cutout"] = std::move(cutout);
+    }
     if (!options.mixing.saliency.empty()) summary["saliency"] = options.mixing.saliency;
     if (labels != nullptr) {
         summary["num_classes"] = labels->num_classes;
@@ -228,7 +250,7 @@ nlohmann::ordered_json summary_json(const std::vector<std::string>& names, const
 void run_batch(const batch_cli_options& options) {
     // Every value is checked before any image is read or anything created.
     check_options_apply(options.mixing, options.methods, "--method");
-    const resizemix::any_mixer mixer = batch_mixer(options);
+    const resizemix::any_mixer mixer = with_autoaugment(batch_mixer(options), options.autoaugmenting);
     check_saliency_given(options);
     if (!options.labels.empty()) check_label_smoothing(options.label_smoothing);
     const output_plan plan = plan_output(options.output_dir, options.overwrite);
@@ -240,6 +262,7 @@ void run_batch(const batch_cli_options& options) {
     const resizemix::executor run = make_executor(options.threads);
     progress_bar progress;
     loaded_batch batch = load_batch(input_dir, names, options.channels, options.mixing.max_pixels, run, progress);
+    check_autoaugment_channels(options.autoaugmenting, batch.channels, "the batch");
     check_interrupt();
 
     resizemix::batch_options mixing;
@@ -339,6 +362,7 @@ subcommand add_batch_command(CLI::App& parent) {
         ->capture_default_str()
         ->needs(labels);
     add_mixer_options(*batch, options->mixing, {.regions = true, .saliency = true});
+    add_autoaugment_option(*batch, options->autoaugmenting);
     add_integer_option(*batch, "--epoch", options->epoch, "Epoch (changes the pairing and every draw)");
     add_integer_option(*batch, "--step", options->step,
                        "Batch counter within the epoch, or the global step (changes the pairing and every draw)");

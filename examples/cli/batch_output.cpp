@@ -5,6 +5,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "autoaugment_option.hpp"
 #include "cli_common.hpp"
 #include "io/image_io.hpp"
 
@@ -115,6 +116,14 @@ nlohmann::ordered_json sample_records(const std::vector<std::string>& names, con
         if (record.info.method == "resizemix") entry["tau"] = record.info.tau;
         entry["box"] = box_json(record.info.box);
         entry["source_box"] = box_json(record.info.source_box);
+        if (!record.info.paste_box.empty()) entry["paste_box"] = box_json(record.info.paste_box);
+        const nlohmann::ordered_json augmentations = autoaugment_ops_json(record.info.augmentations);
+        if (!augmentations.empty()) entry["augmentations"] = augmentations;
+        if (record.info.method == "cutout") {
+            auto& holes = entry["holes"] = nlohmann::ordered_json::array();
+            for (const resizemix::applied_op& hole : record.info.augmentations)
+                if (hole.op == resizemix::augment_op::cutout) holes.push_back(box_json(hole.region));
+        }
         if (labels != nullptr) {
             entry["label"] = labels->classes[i];
             entry["partner_label"] = labels->classes[partner];

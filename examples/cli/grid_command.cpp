@@ -1,9 +1,10 @@
-// resizemix grid: a contact sheet comparing CutMix, saliency-guided CutMix and ResizeMix.
+// resizemix grid: a contact sheet comparing CutMix, saliency-guided CutMix and ResizeMix (and Cutout, AutoAugment).
 //
 //   resizemix grid --images A B [C ...] --out SHEET.png
 //      [--seed N] [--pairs cycle|chain]
-//      [--columns source target cutmix salient-cutmix resizemix saliency]
+//      [--columns source target cutmix salient-cutmix resizemix cutout autoaugment saliency]
 //      [--tile-size W H] [--scale-range MIN MAX] [--alpha A] [--box-sampling clip|inside]
+//      [--cutout-length L | --cutout-fraction F] [--cutout-holes N] [--cutout-fill V]
 //      [--max-pixels N]
 //
 // ROWS
@@ -20,6 +21,9 @@
 //                    point and pasted at the corresponding place (the ResizeMix
 //                    paper's "salient -> corresponding" variant, as in SaliencyMix)
 //   resizemix        ResizeMix: the whole source shrunk by tau, pasted at random
+//   cutout           Cutout on the target (--cutout-*, as `mix --method cutout`)
+//   autoaugment      AutoAugment's ImageNet policy on the target (captioned with
+//                    the operations that ran; "none" when neither step ran)
 //   saliency         the source's saliency map (white = most salient)
 //   Mixed tiles are captioned "λ=0.372": the source's pixel share, the weight
 //   of the source label.
@@ -49,7 +53,8 @@
 //   "tile_width", "tile_height", "seed", "columns", "box_sampling" (with a
 //   CutMix column), and "rows", each with
 //   "source", "target" and "tiles": {"column", "lambda", "box", "source_box",
-//   "tau" (resizemix)} for every mixed column.
+//   "tau" (resizemix), "holes" (cutout)} for every mixed column, and
+//   {"column", "augmentations"} for autoaugment.
 //
 // ERRORS
 //   As `mix`: one line on stderr; exit 2 for a bad command line (fewer than two
@@ -73,6 +78,7 @@
 
 #include <resizemix/contrast_saliency.hpp>
 
+#include "autoaugment_option.hpp"
 #include "bitmap_font.hpp"
 #include "cli_common.hpp"
 #include "grid_command.hpp"
@@ -108,6 +114,7 @@ std::vector<std::string> column_methods(const std::vector<std::string>& columns)
     for (const std::string& column : columns) {
         if (column == "cutmix" || column == "salient-cutmix") methods.emplace_back("cutmix");
         if (column == "resizemix") methods.emplace_back("resizemix");
+        if (column == "cutout") methods.emplace_back("cutout");
     }
     return methods;
 }
@@ -118,6 +125,8 @@ std::vector<std::string> column_methods(const std::vector<std::string>& columns)
     if (column == "cutmix") return "CutMix";
     if (column == "salient-cutmix") return "salient CutMix";
     if (column == "resizemix") return "ResizeMix";
+    if (column == "cutout") return "Cutout";
+    if (column == "autoaugment") return "AutoAugment";
     return "source saliency";
 }
 
@@ -203,6 +212,8 @@ void run_grid(const grid_options& options) {
     const resizemix::any_mixer cut_mix = make_mixer("cutmix", options.mixing);
     const resizemix::any_mixer salient_cut_mix = make_mixer("cutmix", salient);
     const resizemix::any_mixer resize_mix = make_mixer("resizemix", options.mixing);
+    const resizemix::any_mixer cutout = make_mixer("cutout", options.mixing);
+    const resizemix::auto_augment autoaugment{.policy = resizemix::auto_augment_policy::imagenet};
 
     // Plain variables, not a structured binding: clang 14 cannot capture those in lambdas.
     const index_t tile_width = options.tile_size.first;
@@ -280,12 +291,23 @@ void run_grid(const grid_options& options) {
                 const auto map_tile = render_map(maps[source_index], 3, tile_width, tile_height);
                 resizemix::copy(map_tile.const_view(), cell);
                 caption = "local contrast";
+            } else if (name == "autoaugment") {
+                resizemix::rng random = resizemix::rng::for_sample(options.mixing.seed, 0, static_cast<std::uint64_t>(row));
+                const auto ops = autoaugment(target, cell, random);
+                for (const resizemix::applied_op& step : ops)
+                    caption += (caption.empty() ? "" : "+") + std::string(resizemix::to_string(step.op));
+                if (caption.empty()) caption = "none";
+                nlohmann::ordered_json tile_report;
+                tile_report["column"] = name;
+                tile_report["augmentations"] = autoaugment_ops_json(ops);
+                tile_reports.push_back(std::move(tile_report));
             } else {
                 resizemix::rng random = resizemix::rng::for_sample(options.mixing.seed, 0, static_cast<std::uint64_t>(row));
                 resizemix::copy(target, cell);
                 const resizemix::mix_info info =
                     name == "cutmix"           ? cut_mix(source, target, cell, random)
                     : name == "salient-cutmix" ? salient_cut_mix(source, target, cell, random, saliency)
+                    : name == "cutout"         ? cutout(source, target, cell, random)
                                                : resize_mix(source, target, cell, random);
                 caption = lambda_caption(info.lambda);
                 nlohmann::ordered_json tile_report;
@@ -294,6 +316,10 @@ void run_grid(const grid_options& options) {
                 if (name == "resizemix") tile_report["tau"] = info.tau;
                 tile_report["box"] = box_json(info.box);
                 tile_report["source_box"] = box_json(info.source_box);
+                if (name == "cutout") {
+                    auto& holes = tile_report["holes"] = nlohmann::ordered_json::array();
+                    for (const resizemix::applied_op& hole : info.augmentations) holes.push_back(box_json(hole.region));
+                }
                 tile_reports.push_back(std::move(tile_report));
             }
             draw_centred(canvas, column_left(column), top + tile_height, tile_width, caption);
@@ -323,7 +349,8 @@ subcommand add_grid_command(CLI::App& parent) {
         ->check(CLI::IsMember({"cycle", "chain"}))
         ->capture_default_str();
     grid->add_option("--columns", options->columns, "Columns, in order")
-        ->check(CLI::IsMember({"source", "target", "cutmix", "salient-cutmix", "resizemix", "saliency"}))
+        ->check(CLI::IsMember({"source", "target", "cutmix", "salient-cutmix", "resizemix", "cutout", "autoaugment",
+                               "saliency"}))
         ->delimiter(',')
         ->expected(1, CLI::detail::expected_max_vector_size)
         ->default_str("source target cutmix salient-cutmix resizemix");

@@ -1,12 +1,13 @@
-// resizemix mix: mix two images with ResizeMix, CutMix or Mixup.
+// resizemix mix: mix two images with ResizeMix, CutMix or Mixup (or cut holes with Cutout).
 //
-//   resizemix mix --method resizemix|cutmix|mixup --source S --target T --out O
+//   resizemix mix --method resizemix|cutmix|mixup|cutout --source S --target T --out O
 //      [--seed N] [--scale-range MIN MAX] [--alpha A] [--box-sampling clip|inside]
+//      [--cutout-length L | --cutout-fraction F] [--cutout-holes N] [--cutout-fill V]
 //      [--source-region random|salient|non-salient]
 //      [--paste-region corresponding|random|salient|non-salient]
 //      [--source-saliency MAP] [--target-saliency MAP] [--saliency contrast]
 //      [--source-label I --target-label J --num-classes K [--label-smoothing E]]
-//      [--max-pixels N]
+//      [--autoaugment imagenet|cifar10|svhn] [--max-pixels N]
 //
 // WHAT IT DOES
 //   Reads S and T (PNG or JPEG), mixes S into T with the library's mixer seeded
@@ -17,7 +18,17 @@
 //      when labels are given)}
 //   lambda is the source's share of the output: the weight of the source label.
 //   The same arguments give the same JSON and the same output bytes.
-//   For cutmix the JSON also says "box_sampling".
+//   For cutmix the JSON also says "box_sampling"; for cutout, "holes": each
+//   hole as filled (clipped to the image; a box), "box" being their bounding box.
+//
+// AUTOAUGMENT
+//   --autoaugment P runs AutoAugment (Cubuk et al. 2019, torchvision 0.14's
+//   policy searched on P: imagenet, cifar10 or svhn; resizemix::auto_augment)
+//   on the mixed image after the mix. The mixer draws first, exactly as without
+//   it, then AutoAugment's sub-policy: lambda and the boxes are those of the
+//   mix alone ("box" is where the source was pasted). The JSON adds
+//   "autoaugment" (P) and "augmentations": the operations that ran, in order,
+//   {"op" (torchvision's name), "magnitude" (signed)}. Images must be gray or RGB.
 //
 // METHODS AND THEIR OPTIONS (an option that does not apply is an error)
 //   resizemix  the whole source, resized by tau ~ U(MIN, MAX) (default 0.1 0.8)
@@ -31,6 +42,12 @@
 //              the border, lambda its exact share: the CutMix paper, timm,
 //              torchvision) or inside (the whole box, placed where it fits).
 //   mixup      per-pixel blend with weight lambda ~ Beta(A, A).
+//   cutout     Cutout (DeVries and Taylor 2017): --cutout-holes squares (default
+//              1) of side --cutout-length pixels (default 16; or a share F of
+//              the target's shorter side, --cutout-fraction) filled with level
+//              --cutout-fill (default 0), each centred uniformly over the target
+//              and clipped at its border. The source is read but not used:
+//              lambda is 0 and the label is the target's.
 //
 // SAME SIZE
 //   ResizeMix takes a source of any size. CutMix and Mixup mix same-size
@@ -80,6 +97,7 @@
 #include <resizemix/labels.hpp>
 #include <resizemix/resize.hpp>
 
+#include "autoaugment_option.hpp"
 #include "io/image_io.hpp"
 #include "mixer_options.hpp"
 
@@ -95,6 +113,7 @@ struct mix_options {
     std::string target;
     std::string out;
     mixer_options mixing;
+    autoaugment_options autoaugmenting;
     std::string source_saliency;
     std::string target_saliency;
     std::int64_t source_label = 0;
@@ -145,7 +164,7 @@ void run_mix(const mix_options& options) {
     refuse_unless_read(options.target_saliency_option, {"resizemix", "cutmix"}, methods, "--method " + options.method);
     const auto format = format_from_extension(options.out);
     if (!format) throw usage_error("--out " + options.out + ": unsupported extension (use .png, .jpg or .jpeg)");
-    const resizemix::any_mixer mixer = make_mixer(options.method, options.mixing);
+    const resizemix::any_mixer mixer = with_autoaugment(make_mixer(options.method, options.mixing), options.autoaugmenting);
     const bool labels_given = options.source_label_option->count() > 0;
     if (labels_given) check_labels(options);
     check_maps_available(options);
@@ -157,6 +176,7 @@ void run_mix(const mix_options& options) {
                          std::to_string(target.width) + "x" + std::to_string(target.height) +
                          ", above JPEG's 65535 limit per side (write .png instead)");
     }
+    check_autoaugment_channels(options.autoaugmenting, target.channels, "the target '" + options.target + "'");
     const decoded_image source = load_image(options.source, "source image", target.channels, max_pixels);
     resizemix::pair_saliency maps;
     if (!options.source_saliency.empty()) maps.source = load_saliency(options.source_saliency, "source saliency map", max_pixels);
@@ -165,7 +185,8 @@ void run_mix(const mix_options& options) {
     // CutMix and Mixup take same-size pairs: bring the source to the target's size first.
     resizemix::image<std::uint8_t> resized_source;
     resizemix::image_view<const std::uint8_t> source_pixels = source.view();
-    if (options.method != "resizemix" && (source.width != target.width || source.height != target.height)) {
+    const bool reads_source = options.method != "cutout";
+    if (reads_source && options.method != "resizemix" && (source.width != target.width || source.height != target.height)) {
         resized_source = resizemix::image<std::uint8_t>(target.channels, target.height, target.width);
         resizemix::resize(source_pixels, resized_source.view());
         source_pixels = resized_source.const_view();
@@ -187,8 +208,17 @@ void run_mix(const mix_options& options) {
     if (options.method == "resizemix") report["tau"] = info.tau;
     if (options.method == "cutmix") report["box_sampling"] = options.mixing.box_sampling;
     if (options.method != "mixup") {
-        report["box"] = box_json(info.box);
+        report["box"] = box_json(options.autoaugmenting.enabled() ? info.paste_box : info.box);
         report["source_box"] = box_json(info.source_box);
+    }
+    if (options.method == "cutout") {
+        auto& holes = report["holes"] = nlohmann::ordered_json::array();
+        for (const resizemix::applied_op& hole : info.augmentations)
+            if (hole.op == resizemix::augment_op::cutout) holes.push_back(box_json(hole.region));
+    }
+    if (options.autoaugmenting.enabled()) {
+        report["autoaugment"] = options.autoaugmenting.policy;
+        report["augmentations"] = autoaugment_ops_json(info.augmentations);
     }
     if (labels_given) {
         const Eigen::RowVectorXf label = resizemix::soft_label(info, options.source_label, options.target_label,
@@ -220,6 +250,7 @@ subcommand add_mix_command(CLI::App& parent) {
         ->type_name("FILE");
     mix->add_option("--out", options->out, "Output image, .png or .jpg/.jpeg")->required()->type_name("FILE");
     add_mixer_options(*mix, options->mixing, {.regions = true, .saliency = true});
+    add_autoaugment_option(*mix, options->autoaugmenting);
     options->source_saliency_option =
         mix->add_option("--source-saliency", options->source_saliency, "cutmix: grayscale saliency map of the source, any size")
             ->type_name("MAP")

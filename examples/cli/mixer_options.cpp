@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <resizemix/augment/cutout.hpp>
 #include <resizemix/mixers/cutmix.hpp>
 #include <resizemix/mixers/mixup.hpp>
 #include <resizemix/mixers/resizemix.hpp>
@@ -30,6 +31,21 @@ void add_mixer_options(CLI::App& command, mixer_options& options, offered_option
                         "cutmix, random boxes: clip (centre uniform over the image, box clipped at the border, as the "
                         "CutMix paper, timm and torchvision do) or inside (the whole box, placed where it fits)")
             ->check(CLI::IsMember({"clip", "inside"}))
+            ->capture_default_str();
+    options.cutout_length_option = add_integer_option(command, "--cutout-length", options.cutout_length,
+                                                      "cutout: side of each square hole in pixels (default 16)",
+                                                      std::int64_t{0}, std::int64_t{1} << 30);
+    options.cutout_fraction_option =
+        command
+            .add_option("--cutout-fraction", options.cutout_fraction,
+                        "cutout: side of each hole as a share of the shorter image side, in (0, 1] (instead of "
+                        "--cutout-length)")
+            ->excludes(options.cutout_length_option);
+    options.cutout_holes_option = add_integer_option(command, "--cutout-holes", options.cutout_holes,
+                                                     "cutout: holes per image (default 1)", std::int64_t{0},
+                                                     std::int64_t{1} << 20);
+    options.cutout_fill_option =
+        command.add_option("--cutout-fill", options.cutout_fill, "cutout: fill level of the holes, 0-255")
             ->capture_default_str();
     if (offered.regions) {
         options.source_region_option =
@@ -77,6 +93,10 @@ void check_options_apply(const mixer_options& options, std::span<const std::stri
     refuse_unless_read(options.source_region_option, {"cutmix"}, methods, chosen_by);
     refuse_unless_read(options.paste_region_option, {"resizemix", "cutmix"}, methods, chosen_by);
     refuse_unless_read(options.saliency_option, {"resizemix", "cutmix"}, methods, chosen_by);
+    for (const CLI::Option* cutout_option : {options.cutout_length_option, options.cutout_fraction_option,
+                                             options.cutout_holes_option, options.cutout_fill_option}) {
+        refuse_unless_read(cutout_option, {"cutout"}, methods, chosen_by);
+    }
 }
 
 region parse_region(const std::string& name) {
@@ -98,6 +118,19 @@ std::pair<region, region> regions_of(const std::string& method, const mixer_opti
 
 resizemix::any_mixer make_mixer(const std::string& method, const mixer_options& options) {
     const auto [source_region, paste_region] = regions_of(method, options);
+    if (method == "cutout") {
+        const bool fraction_given = options.cutout_fraction_option != nullptr && options.cutout_fraction_option->count() > 0;
+        if (fraction_given && !(options.cutout_fraction > 0.0 && options.cutout_fraction <= 1.0)) {
+            throw resizemix::error("--cutout-fraction must be in (0, 1], got " + shortest_text(options.cutout_fraction));
+        }
+        if (!(options.cutout_fill >= 0.0 && options.cutout_fill <= 255.0)) {
+            throw resizemix::error("--cutout-fill must be a level in [0, 255], got " + shortest_text(options.cutout_fill));
+        }
+        return resizemix::cutout{.length = fraction_given ? 0 : options.cutout_length,
+                                 .length_fraction = fraction_given ? options.cutout_fraction : 0.0,
+                                 .holes = static_cast<int>(options.cutout_holes),
+                                 .fill = {options.cutout_fill}};
+    }
     if (method == "resizemix") {
         const auto [scale_min, scale_max] = options.scale_range;
         if (!(scale_min > 0.0f && scale_min <= scale_max && scale_max <= 1.0f)) {

@@ -25,7 +25,7 @@
 namespace resizemix_cli {
 
 /// The method names, as the CLI spells them in options, errors and reports.
-inline const std::vector<std::string> method_names{"resizemix", "cutmix", "mixup"};
+inline const std::vector<std::string> method_names{"resizemix", "cutmix", "mixup", "cutout"};
 
 /// What the shared options hold after parsing, and which of them the user gave.
 struct mixer_options {
@@ -37,6 +37,10 @@ struct mixer_options {
     std::string paste_region;  ///< empty: the method's default (random for resizemix, corresponding for cutmix)
     std::string saliency;      ///< "contrast": maps computed from the images (contrast_saliency); empty: none
     std::string box_sampling = "clip";  ///< cutmix's random boxes: "clip" (CutMix paper, timm) or "inside"
+    std::int64_t cutout_length = 16;    ///< cutout: the hole's side in pixels
+    double cutout_fraction = 0.0;       ///< cutout: when given, the side as a share of the shorter image side
+    std::int64_t cutout_holes = 1;      ///< cutout: holes per image
+    double cutout_fill = 0.0;           ///< cutout: the fill level, 0-255
 
     CLI::Option* scale_range_option = nullptr;
     CLI::Option* alpha_option = nullptr;
@@ -44,6 +48,10 @@ struct mixer_options {
     CLI::Option* paste_region_option = nullptr;
     CLI::Option* saliency_option = nullptr;
     CLI::Option* box_sampling_option = nullptr;
+    CLI::Option* cutout_length_option = nullptr;
+    CLI::Option* cutout_fraction_option = nullptr;
+    CLI::Option* cutout_holes_option = nullptr;
+    CLI::Option* cutout_fill_option = nullptr;
 };
 
 /// Which of the optional shared options a subcommand offers.
@@ -53,7 +61,7 @@ struct offered_options {
 };
 
 /// Declares the shared options on `command`, read into `options`: --seed, --max-pixels,
-/// --scale-range, --alpha, --box-sampling, and what `offered` adds.
+/// --scale-range, --alpha, --box-sampling, the --cutout-* options, and what `offered` adds.
 void add_mixer_options(CLI::App& command, mixer_options& options, offered_options offered);
 
 /// Refuses (usage_error) `given` when none of `methods` is among `readers`, the
@@ -72,9 +80,9 @@ void check_options_apply(const mixer_options& options, std::span<const std::stri
 [[nodiscard]] std::pair<resizemix::region, resizemix::region> regions_of(const std::string& method,
                                                                          const mixer_options& options);
 
-/// The mixer for `method` ("resizemix", "cutmix" or "mixup") with the options'
+/// The mixer for `method` ("resizemix", "cutmix", "mixup" or "cutout") with the options'
 /// parameters. Values the method cannot use are refused as resizemix::error naming
-/// the flag (--scale-range, --alpha, --paste-region).
+/// the flag (--scale-range, --alpha, --paste-region, --cutout-*).
 [[nodiscard]] resizemix::any_mixer make_mixer(const std::string& method, const mixer_options& options);
 
 }  // namespace resizemix_cli

@@ -57,7 +57,8 @@ const std::vector<std::string> all_methods = {"none",          "mixup",
                                               "cutmix-random", "cutmix-salient-source",
                                               "cutmix-salient-paste", "resizemix",
                                               "randaugment",   "resizemix+",
-                                              "resizemix-randaugment-before"};
+                                              "resizemix-randaugment-before",
+                                              "cutout",        "autoaugment"};
 
 struct settings {
     std::vector<std::string> methods = {"resizemix"};
@@ -104,7 +105,9 @@ void print_help() {
                        resizemix+ (ResizeMix, then RandAugment(2, 9) on the mixed image, with batch
                        augmentation x2: each step trains on two independently mixed copies of the
                        batch), resizemix-randaugment-before (RandAugment on each image, then
-                       ResizeMix: the paper's Table 7 control) (default resizemix)
+                       ResizeMix: the paper's Table 7 control), cutout (one 14 x 14 hole, half the
+                       side, per image; labels kept), autoaugment (AutoAugment's CIFAR-10 policy on
+                       each image, no mixing) (default resizemix)
   --epochs N           epochs over the training set (default 10)
   --seed N             seeds the weights, the data order, crop/flip and the mixing (default 0)
   --train-subset N     train on the first N training images (default 0: all 60000)
@@ -122,8 +125,9 @@ void print_help() {
   --stem-stride S      stride of the stem convolution, 1 or 2 (default 1)
   --validation N       also evaluate on the last N training images, never trained on (default 0);
                        --train-subset + N must not exceed 60000
-  --mix-prob P         each sample is mixed with probability P (default 1); RandAugment (randaugment,
-                       resizemix+, resizemix-randaugment-before) runs on every sample whatever P
+  --mix-prob P         each sample is mixed (or cut out) with probability P (default 1); RandAugment
+                       (randaugment, resizemix+, resizemix-randaugment-before) and AutoAugment run on
+                       every sample whatever P
   --scale-min X        ResizeMix's smallest scale tau (default 0.1)
   --scale-max X        ResizeMix's largest scale tau (default 0.8)
   --threads N          libtorch intra-op threads (default 1)
@@ -298,16 +302,17 @@ std::optional<resizemix::any_mixer> make_mixer(const std::string& method, const 
     if (method == "resizemix-randaugment-before") {
         return resizemix::any_mixer(resizemix::augment_before(resize_mix, rand_augment_2_9()));
     }
+    if (method == "cutout") return resizemix::any_mixer(resizemix::sometimes(resizemix::cutout{.length_fraction = 0.5}, p));
     return std::nullopt;
 }
 
 /// How many independently mixed copies of each batch a method trains on (batch augmentation).
 std::int64_t batch_repeats(const std::string& method) { return method == "resizemix+" ? 2 : 1; }
 
-/// Applies RandAugment in place to every image of the batch, sample i with the stream mix_batch
-/// would give it (options' seed, epoch, step and rank), so a run is reproducible per sample.
-void rand_augment_batch(resizemix::batch_view<float> batch, const resizemix::batch_options& options) {
-    const resizemix::rand_augment policy = rand_augment_2_9();
+/// Applies `policy` (RandAugment, AutoAugment) in place to every image of the batch, sample i with
+/// the stream mix_batch would give it (options' seed, epoch, step and rank), so a run is reproducible per sample.
+template <class Augmenter>
+void augment_batch(const Augmenter& policy, resizemix::batch_view<float> batch, const resizemix::batch_options& options) {
     for (resizemix::index_t i = 0; i < batch.count(); ++i) {
         resizemix::rng random = resizemix::sample_stream(options, i);
         static_cast<void>(policy(batch[i], random));
@@ -570,7 +575,10 @@ run_result train_method(const settings& s, const std::string& method, const fash
                     *mixer, view, std::span<const std::int64_t>(labels), view, options, provide_map);
                 targets = resizemix::to_tensor(mixed.labels);
             } else {
-                if (method == "randaugment") rand_augment_batch(view, options);
+                if (method == "randaugment") augment_batch(rand_augment_2_9(), view, options);
+                if (method == "autoaugment") {
+                    augment_batch(resizemix::auto_augment{.policy = resizemix::auto_augment_policy::cifar10}, view, options);
+                }
                 targets = torch::one_hot(classes, fashion_mnist::num_classes).to(torch::kFloat);
             }
 

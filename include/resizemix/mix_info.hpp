@@ -24,7 +24,7 @@ struct mix_info {
     resizemix::box source_box{};  ///< the source region used (the whole source for ResizeMix)
     double lambda = 0.0;          ///< the source label weight, in [0, 1]
     double tau = 0.0;             ///< ResizeMix scale factor; 0 for the other mixers
-    std::string_view method = "none";  ///< which mixer ran: "resizemix", "cutmix", "mixup" or "none"
+    std::string_view method = "none";  ///< which mixer ran: "resizemix", "cutmix", "mixup", "cutout" or "none"
     int choice = -1;                  ///< for one_of: index of the (outermost) branch that ran; -1 otherwise
     std::uint64_t branch_path = 0;    ///< for nested one_of: the branch taken at each level, one byte per level
     /// Augmentation pipelines (augment/pipeline.hpp): the operations that ran, in order, each with the

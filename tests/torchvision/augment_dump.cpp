@@ -3,9 +3,15 @@
 // Reads a manifest, one case a line:
 //   op <name> <magnitude> <u8|f32> <nearest|bilinear> <fill|-> <C> <H> <W> <input.raw> <output.raw>
 //   policy <num_ops> <magnitude> <bins> <seed> <u8|f32> <C> <H> <W> <input.raw> <output.raw> <ops.txt>
+//   auto <imagenet|cifar10|svhn> <sub-policy> <run0> <run1> <negative0> <negative1> <u8|f32> <C> <H> <W> <input.raw> <output.raw> <ops.txt>
+//   trivial <name> <bin> <negative> <u8|f32> <C> <H> <W> <input.raw> <output.raw> <ops.txt>
+//   tables <output.txt>   (AutoAugment's tables: "<policy> <sub-policy> <Name> <probability> <bin|None>" a line)
 // Images are raw planar CHW (uint8 or float32, native byte order). The op case runs the operation
 // through the strided, interleaved layout (the Catch2 tests show every layout gives the same bytes);
 // the policy case writes the ops it drew, "<Name> <magnitude>" a line, so Python can replay them.
+// The auto (AutoAugment) and trivial (TrivialAugmentWide) cases run one sub-policy or operation with
+// the choices that are random in torchvision given on the line, and write the ops the same way.
+#include <array>
 #include <cstdint>
 #include <fstream>
 #include <iomanip>
@@ -15,7 +21,9 @@
 #include <string>
 #include <vector>
 
+#include <resizemix/augment/auto_augment.hpp>
 #include <resizemix/augment/rand_augment.hpp>
+#include <resizemix/augment/trivial_augment.hpp>
 #include <resizemix/image.hpp>
 
 namespace {
@@ -44,7 +52,7 @@ void write_raw(const std::string& path, resizemix::image_view<const T> view) {
 }
 
 resizemix::augment_op op_named(const std::string& name) {
-    for (int k = 0; k < resizemix::augment_op_count; ++k) {
+    for (int k = 0; k < resizemix::augment_op_value_count; ++k) {
         const auto op = static_cast<resizemix::augment_op>(k);
         if (resizemix::to_string(op) == name) return op;
     }
@@ -77,6 +85,12 @@ void run_op(std::istringstream& fields) {
     write_raw<T>(output, strided);
 }
 
+void write_ops(const std::string& path, const std::vector<resizemix::applied_op>& applied) {
+    std::ofstream ops(path);
+    ops << std::setprecision(17);
+    for (const auto& step : applied) ops << resizemix::to_string(step.op) << ' ' << step.magnitude << '\n';
+}
+
 template <class T>
 void run_policy(std::istringstream& fields) {
     resizemix::rand_augment policy;
@@ -90,9 +104,67 @@ void run_policy(std::istringstream& fields) {
     resizemix::rng random(seed);
     const auto applied = policy(resizemix::from_chw(pixels.data(), channels, height, width), result.view(), random);
     write_raw<T>(output, result.const_view());
-    std::ofstream ops(record);
-    ops << std::setprecision(17);
-    for (const auto& step : applied) ops << resizemix::to_string(step.op) << ' ' << step.magnitude << '\n';
+    write_ops(record, applied);
+}
+
+template <class T>
+void run_auto(std::istringstream& fields) {
+    std::string policy_name, dtype, input, output, record;
+    int index = 0;
+    std::array<int, 4> choices{};
+    index_t channels = 0, height = 0, width = 0;
+    fields >> policy_name >> index >> choices[0] >> choices[1] >> choices[2] >> choices[3] >> dtype >> channels >> height >>
+        width >> input >> output >> record;
+    resizemix::auto_augment augmentation;
+    augmentation.policy = policy_name == "imagenet"  ? resizemix::auto_augment_policy::imagenet
+                          : policy_name == "cifar10" ? resizemix::auto_augment_policy::cifar10
+                                                     : resizemix::auto_augment_policy::svhn;
+    std::vector<T> pixels = read_raw<T>(input, static_cast<std::size_t>(channels * height * width));
+    const auto applied = augmentation.subpolicy_ops(index, {choices[0] == 1, choices[1] == 1},
+                                                    {choices[2] == 1, choices[3] == 1}, height, width);
+    const auto image = resizemix::from_chw(pixels.data(), channels, height, width);
+    augmentation.apply(applied, image);
+    write_raw<T>(output, image);
+    write_ops(record, applied);
+}
+
+template <class T>
+void run_trivial(std::istringstream& fields) {
+    std::string name, dtype, input, output, record;
+    int bin = 0, negative = 0;
+    index_t channels = 0, height = 0, width = 0;
+    fields >> name >> bin >> negative >> dtype >> channels >> height >> width >> input >> output >> record;
+    const resizemix::trivial_augment_wide augmentation;
+    const auto op = op_named(name);
+    double magnitude = augmentation.magnitude_of(op, bin, height, width);
+    if (resizemix::is_signed(op) && negative == 1) magnitude = -magnitude;
+    std::vector<T> pixels = read_raw<T>(input, static_cast<std::size_t>(channels * height * width));
+    const std::vector<resizemix::applied_op> applied{{op, magnitude}};
+    const auto image = resizemix::from_chw(pixels.data(), channels, height, width);
+    augmentation.apply(applied, image);
+    write_raw<T>(output, image);
+    write_ops(record, applied);
+}
+
+void write_tables(const std::string& path) {
+    std::ofstream tables(path);
+    tables << std::setprecision(17);
+    for (const auto policy : {resizemix::auto_augment_policy::imagenet, resizemix::auto_augment_policy::cifar10,
+                              resizemix::auto_augment_policy::svhn}) {
+        int index = 0;
+        for (const auto& steps : resizemix::auto_augment_subpolicies(policy)) {
+            for (const auto& step : steps) {
+                tables << resizemix::to_string(policy) << ' ' << index << ' ' << resizemix::to_string(step.op) << ' '
+                       << step.probability << ' ';
+                if (step.magnitude_bin < 0) {
+                    tables << "None\n";
+                } else {
+                    tables << step.magnitude_bin << '\n';
+                }
+            }
+            ++index;
+        }
+    }
 }
 
 }  // namespace
@@ -114,6 +186,14 @@ int main(int argc, char** argv) {
                 is_float ? run_op<float>(fields) : run_op<std::uint8_t>(fields);
             } else if (kind == "policy") {
                 is_float ? run_policy<float>(fields) : run_policy<std::uint8_t>(fields);
+            } else if (kind == "tables") {
+                std::string path;
+                fields >> path;
+                write_tables(path);
+            } else if (kind == "auto") {
+                is_float ? run_auto<float>(fields) : run_auto<std::uint8_t>(fields);
+            } else if (kind == "trivial") {
+                is_float ? run_trivial<float>(fields) : run_trivial<std::uint8_t>(fields);
             } else if (!kind.empty()) {
                 throw std::runtime_error("unknown case kind " + kind);
             }

@@ -6,6 +6,11 @@ fill, on crops of the bundled photos (RGB and grayscale), on noise and on tiny i
 as float in [0, 1], once through tests/torchvision/augment_dump.cpp and once through torchvision's
 autoaugment._apply_op; then whole rand_augment policies are replayed op by op from the record our
 policy returns, and each recorded magnitude is checked against torchvision's _augmentation_space.
+AutoAugment runs every sub-policy of the three published policies with both steps forced on (and
+signs alternating) against torchvision's own AutoAugment.forward with get_params fixed to the same
+choices (uint8; float images replay its table op by op through the conventions below), and
+TrivialAugmentWide runs every operation at its lowest, middle and highest wide bin, both signs,
+against _apply_op with torchvision's wide magnitudes; both only on one photo and its grayscale crop.
 
 Tolerances, and why:
   uint8, exact (0 levels): Identity, Posterize, Solarize, Equalize, AutoContrast: integer or
@@ -22,7 +27,7 @@ Tolerances, and why:
       no float path in torchvision: ours work on levels round(255 x), so the reference is
       torchvision's uint8 result on those levels, / 255. Solarize's threshold is on the 0-255 scale
       for both types, so torchvision gets threshold / 255 on float images.
-  policies (sequences of ops): at least 99.9% of pixels within 1 level (uint8), 99.5% within 1e-4
+  policies, AutoAugment sub-policies (sequences of ops): at least 99.9% of pixels within 1 level (uint8), 99.5% within 1e-4
       (float); a tie pixel early in a chain moves through the later ops, and on float images a
       Posterize or Equalize after another op turns a last-ulp difference at a level boundary into a
       whole level, so no per-pixel maximum applies.
@@ -174,6 +179,60 @@ def op_cases(channels, height, width):
 
 
 POLICIES = [(2, 9, 31), (3, 5, 11), (6, 30, 31), (4, 0, 31), (3, 1, 9)]
+AUTO_POLICIES = {"imagenet": autoaugment.AutoAugmentPolicy.IMAGENET, "cifar10": autoaugment.AutoAugmentPolicy.CIFAR10,
+                 "svhn": autoaugment.AutoAugmentPolicy.SVHN}
+TRIVIAL_BINS = (0, 15, 30)
+
+
+def auto_augment_expected(policy_name, index, runs, negative, height, width):
+    """The ops torchvision's AutoAugment.forward runs for these choices: (name, signed magnitude) pairs."""
+    augmentation = autoaugment.AutoAugment(AUTO_POLICIES[policy_name])
+    space = augmentation._augmentation_space(10, (height, width))
+    ops = []
+    for step, (name, _, magnitude_id) in enumerate(augmentation.policies[index]):
+        if not runs[step]:
+            continue
+        magnitudes, signed = space[name]
+        magnitude = float(magnitudes[magnitude_id].item()) if magnitude_id is not None else 0.0
+        if signed and negative[step]:
+            magnitude *= -1.0
+        ops.append((name, magnitude))
+    return ops
+
+
+def auto_augment_forward(image, policy_name, index, runs, negative):
+    """torchvision's own AutoAugment.forward with get_params returning the given choices."""
+    augmentation = autoaugment.AutoAugment(AUTO_POLICIES[policy_name])
+    probabilities = torch.tensor([0.0 if run else 2.0 for run in runs])
+    signs = torch.tensor([0 if flag else 1 for flag in negative])
+    augmentation.get_params = lambda count: (index, probabilities, signs)
+    return augmentation(image)
+
+
+def trivial_magnitude(name, magnitude_bin, negative):
+    magnitudes, signed = autoaugment.TrivialAugmentWide()._augmentation_space(31)[name]
+    magnitude = float(magnitudes[magnitude_bin].item()) if magnitudes.ndim > 0 else 0.0
+    return -magnitude if signed and negative else magnitude
+
+
+def chain_problem(ours, theirs):
+    difference = np.abs(ours.astype(np.float64) - theirs.astype(np.float64))
+    limit, share = (1e-4, 0.005) if ours.dtype == np.float32 else (1, 0.001)
+    if (difference > limit).mean() > share:
+        return f"{(difference > limit).mean():.4%} of pixels beyond {limit} (limit {share:.1%})"
+    return None
+
+
+def recorded_problem(path, expected):
+    """None when the ops file holds `expected` (name, magnitude) pairs, else how it differs."""
+    with open(path) as file:
+        steps = [(name, float(text)) for name, text in (line.split() for line in file if line.strip())]
+    if [name for name, _ in steps] != [name for name, _ in expected]:
+        return f"recorded {steps}, torchvision runs {expected}"
+    for (name, ours), (_, theirs) in zip(steps, expected):
+        if abs(ours - theirs) > 1e-6 * max(1.0, abs(theirs)):
+            return f"{name} magnitude {ours}, torchvision's gives {theirs}"
+    return None
 
 
 def expected_magnitude(name, magnitude_bin, bins, height, width):
@@ -217,6 +276,34 @@ def main():
                         cases.append(dict(kind="policy", image=image_name, input=image, name="policy",
                                           policy=(num_ops, magnitude_bin, bins), seed=seed, output=output,
                                           magnitude=0.0, interpolation="nearest"))
+    augment_images = list(load_images(args.data).items())[:2]  # a photo and its grayscale crop
+    for image_name, pixels in augment_images:
+        channels, height, width = pixels.shape
+        for dtype in ("u8", "f32"):
+            image = pixels if dtype == "u8" else float_version(image_name, pixels, generator)
+            stem = os.path.join(args.work, f"{image_name}-{dtype}-augment")
+            image.tofile(stem + ".in")
+            for policy_name in AUTO_POLICIES:
+                for index in range(25):
+                    runs, negative = (True, True), (index % 2 == 1, index % 4 >= 2)
+                    output = f"{stem}-auto-{policy_name}-{index}.out"
+                    manifest.append(f"auto {policy_name} {index} 1 1 {int(negative[0])} {int(negative[1])} {dtype} "
+                                    f"{channels} {height} {width} {stem}.in {output} {output}.ops")
+                    cases.append(dict(kind="auto", image=image_name, input=image, name=f"AutoAugment {policy_name}",
+                                      policy_name=policy_name, index=index, runs=runs, negative=negative,
+                                      output=output, magnitude=0.0, interpolation="nearest"))
+            for name, (magnitudes, signed) in autoaugment.TrivialAugmentWide()._augmentation_space(31).items():
+                for magnitude_bin in TRIVIAL_BINS if magnitudes.ndim > 0 else (0,):
+                    for negative in (False, True) if signed else (False,):
+                        output = f"{stem}-trivial-{name}-{magnitude_bin}-{int(negative)}.out"
+                        manifest.append(f"trivial {name} {magnitude_bin} {int(negative)} {dtype} "
+                                        f"{channels} {height} {width} {stem}.in {output} {output}.ops")
+                        cases.append(dict(kind="trivial", image=image_name, input=image, name=name, bin=magnitude_bin,
+                                          negative=negative, output=output,
+                                          magnitude=trivial_magnitude(name, magnitude_bin, negative),
+                                          interpolation="nearest", fill=None))
+    tables_path = os.path.join(args.work, "auto_augment_tables.txt")
+    manifest.append(f"tables {tables_path}")
     manifest_path = os.path.join(args.work, "manifest.txt")
     with open(manifest_path, "w") as file:
         file.write("\n".join(manifest) + "\n")
@@ -234,6 +321,25 @@ def main():
             label += f" {case['magnitude']:g} {case['interpolation']} fill={case['fill']}"
             theirs = reference(tensor, case["name"], case["magnitude"], case["interpolation"], case["fill"]).numpy()
             problem = judge(case, ours, theirs)
+        elif case["kind"] == "auto":
+            label += f" sub-policy {case['index']} negative={case['negative']}"
+            expected = auto_augment_expected(case["policy_name"], case["index"], case["runs"], case["negative"],
+                                             *image.shape[1:])
+            problem = recorded_problem(case["output"] + ".ops", expected)
+            if image.dtype == np.uint8:
+                theirs = auto_augment_forward(tensor, case["policy_name"], case["index"], case["runs"],
+                                              case["negative"]).numpy()
+            else:
+                result = tensor
+                for name, magnitude in expected:
+                    result = reference(result, name, magnitude, "nearest", None)
+                theirs = result.numpy()
+            problem = problem or chain_problem(ours, theirs)
+        elif case["kind"] == "trivial":
+            label += f" wide bin {case['bin']} negative={case['negative']}"
+            problem = recorded_problem(case["output"] + ".ops", [(case["name"], case["magnitude"])])
+            theirs = reference(tensor, case["name"], case["magnitude"], "nearest", None).numpy()
+            problem = problem or judge(case, ours, theirs)
         else:
             num_ops, magnitude_bin, bins = case["policy"]
             label += f" {case['policy']} seed {case['seed']}"
@@ -258,6 +364,17 @@ def main():
         checked += 1
         if problem:
             failures.append(f"{label}: {problem}")
+    theirs_tables = [(policy_name, index, name, probability, str(magnitude_id))
+                     for policy_name, policy in AUTO_POLICIES.items()
+                     for index, steps in enumerate(autoaugment.AutoAugment(policy).policies)
+                     for name, probability, magnitude_id in steps]
+    with open(tables_path) as file:
+        ours_tables = [(policy_name, int(index), name, float(probability), magnitude_id)
+                       for policy_name, index, name, probability, magnitude_id in (line.split() for line in file)]
+    if ours_tables != theirs_tables:
+        differing = [(ours, theirs) for ours, theirs in zip(ours_tables, theirs_tables) if ours != theirs]
+        failures.append(f"AutoAugment tables: {len(ours_tables)} steps, torchvision {len(theirs_tables)}; "
+                        f"first difference (ours, torchvision's): {differing[:1]}")
     missing = {str(name) for name in autoaugment.RandAugment()._augmentation_space(31, (8, 8))} - seen_ops
     if missing:
         failures.append(f"the policies never drew {sorted(missing)}; add seeds")

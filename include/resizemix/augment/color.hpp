@@ -1,4 +1,4 @@
-// resizemix/augment/color.hpp: RandAugment's colour operations, as torchvision 0.14 computes them.
+// resizemix/augment/color.hpp: RandAugment's and AutoAugment's colour operations, as torchvision 0.14 computes them.
 //
 // Brightness, Color, Contrast and Sharpness blend with a degenerate image in float32 and
 // truncate (torchvision's _blend); Posterize, Solarize, AutoContrast and Equalize follow
@@ -183,6 +183,21 @@ void solarize(image_view<SourceT> source, image_view<T> destination, double thre
     });
 }
 
+/// Invert (AutoAugment's): every value v becomes 255 - v (uint8) or 1 - v (float), as torchvision does.
+template <class SourceT, class T>
+void invert(image_view<SourceT> source, image_view<T> destination) {
+    detail::check_augment_types<SourceT, T>();
+    detail::check_augment_shapes("invert", source, destination);
+    const detail::readable_source<T> input(source, destination, false);
+    detail::map_values<T>(input.view(), destination, [](T value) {
+        if constexpr (std::is_same_v<T, std::uint8_t>) {
+            return static_cast<std::uint8_t>(255 - value);
+        } else {
+            return 1.0f - value;
+        }
+    });
+}
+
 /// AutoContrast: stretch each channel linearly so its minimum becomes 0 and its maximum the top
 /// value (255 or 1); a constant channel is left as it is.
 template <class SourceT, class T>
@@ -263,6 +278,8 @@ template <class T>
 void posterize(image_view<T> image, int bits) { posterize(image_view<const T>(image), image, bits); }
 template <class T>
 void solarize(image_view<T> image, double threshold) { solarize(image_view<const T>(image), image, threshold); }
+template <class T>
+void invert(image_view<T> image) { invert(image_view<const T>(image), image); }
 template <class T>
 void auto_contrast(image_view<T> image) { auto_contrast(image_view<const T>(image), image); }
 template <class T>

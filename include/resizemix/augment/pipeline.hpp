@@ -4,9 +4,11 @@
 // paper's ResizeMix+); augment_before(mixer, augmenter) augments source and target each on its own,
 // then mixes them ("Before"). Both follow the plan/render protocol of mixer.hpp, so mix_batch,
 // one_of and any_mixer take them as they are. The whole output changes, so info.box is the whole image;
-// info.paste_box keeps the inner mixer's box and info.augmentations the operations that ran.
+// info.paste_box keeps the inner mixer's box and info.augmentations the operations that ran (after
+// the inner mixer's own, stage mix, where it records some: Cutout).
 #pragma once
 
+#include <algorithm>
 #include <concepts>
 #include <cstdint>
 #include <type_traits>
@@ -67,18 +69,22 @@ public:
             augmenter_.check_image(target);
         }
         mix_info info = mixer_.plan(source, target, random, saliency);
-        if (!info.augmentations.empty() || !info.paste_box.empty()) {
+        const bool inner_is_pipeline =
+            !info.paste_box.empty() || std::any_of(info.augmentations.begin(), info.augmentations.end(),
+                                                   [](const applied_op& step) { return step.stage != augment_stage::mix; });
+        if (inner_is_pipeline) {
             detail::fail(name, "the inner mixer is itself an augmentation pipeline; pipelines do not nest");
         }
         info.paste_box = info.box;
         info.box = {0, 0, target.width(), target.height()};
+        const auto append = [&](const std::vector<applied_op>& ops) {
+            info.augmentations.insert(info.augmentations.end(), ops.begin(), ops.end());
+        };
         if constexpr (Order == augment_order::after) {
-            info.augmentations = augmenter_.draw(random, target.height(), target.width(), augment_stage::output);
+            append(augmenter_.draw(random, target.height(), target.width(), augment_stage::output));
         } else {
-            info.augmentations = augmenter_.draw(random, source.height(), source.width(), augment_stage::source);
-            const std::vector<applied_op> target_ops =
-                augmenter_.draw(random, target.height(), target.width(), augment_stage::target);
-            info.augmentations.insert(info.augmentations.end(), target_ops.begin(), target_ops.end());
+            append(augmenter_.draw(random, source.height(), source.width(), augment_stage::source));
+            append(augmenter_.draw(random, target.height(), target.width(), augment_stage::target));
         }
         return info;
     }
@@ -90,7 +96,7 @@ public:
         mix_info inner = info;
         inner.box = info.paste_box;
         inner.paste_box = {};
-        inner.augmentations.clear();
+        inner.augmentations = ops_on(info, augment_stage::mix);
         if constexpr (Order == augment_order::after) {
             image<T> mixed(image_view<const T>{target});
             if (!inner.box.empty()) mixer_.render(inner, source, target, mixed.view().subview(inner.box));

@@ -23,7 +23,8 @@ namespace resizemix {
 /// Runs `op` with an explicit magnitude, in torchvision's _apply_op units: the shear factor for
 /// ShearX/Y, pixels (truncated toward zero) for TranslateX/Y, counter-clockwise degrees for Rotate,
 /// factor - 1 for Brightness/Color/Contrast/Sharpness, bits (truncated) for Posterize, the 0-255
-/// threshold for Solarize; ignored by Identity, AutoContrast and Equalize.
+/// threshold for Solarize; ignored by Identity, AutoContrast, Equalize and Invert. Cutout is refused
+/// (its hole is not a magnitude: resizemix::cutout runs it).
 template <class SourceT, class T>
 void apply_op(augment_op op, image_view<SourceT> source, image_view<T> destination, double magnitude,
               const warp_options& options = {}) {
@@ -50,8 +51,11 @@ void apply_op(augment_op op, image_view<SourceT> source, image_view<T> destinati
         case augment_op::solarize: solarize(source, destination, magnitude); return;
         case augment_op::auto_contrast: auto_contrast(source, destination); return;
         case augment_op::equalize: equalize(source, destination); return;
+        case augment_op::invert: invert(source, destination); return;
+        case augment_op::cutout:
+            detail::fail("apply_op", "Cutout needs its hole, which a magnitude cannot give: run resizemix::cutout");
     }
-    detail::fail("apply_op", "op must be one of the 14 augment_op values, got the value ", static_cast<int>(op));
+    detail::fail("apply_op", "op must be one of the augment_op values, got the value ", static_cast<int>(op));
 }
 
 /// In-place form of apply_op.
@@ -70,6 +74,77 @@ inline float torch_linspace(double start, double end, int steps, int index) {
     const float step = (last - first) / static_cast<float>(steps - 1);
     if (index < steps / 2) return first + step * static_cast<float>(index);
     return last - step * static_cast<float>(steps - index - 1);
+}
+
+/// torchvision's two magnitude tables: RandAugment's and AutoAugment's, and TrivialAugmentWide's.
+enum class augmentation_space { standard, wide };
+
+/// The unsigned magnitude of `op` at bin `bin` of `bins` for a height x width image, as torchvision's
+/// _augmentation_space of `space` gives it (float32 linspace values included); 0 for operations
+/// without a magnitude. `function` names the caller in errors.
+inline double bin_magnitude(const char* function, augmentation_space space, augment_op op, int bin, int bins,
+                            index_t height, index_t width) {
+    const bool wide = space == augmentation_space::wide;
+    const auto span = [&](double high) { return static_cast<double>(torch_linspace(0.0, high, bins, bin)); };
+    switch (op) {
+        case augment_op::shear_x:
+        case augment_op::shear_y: return span(wide ? 0.99 : 0.3);
+        case augment_op::translate_x: return span(wide ? 32.0 : 150.0 / 331.0 * static_cast<double>(width));
+        case augment_op::translate_y: return span(wide ? 32.0 : 150.0 / 331.0 * static_cast<double>(height));
+        case augment_op::rotate: return span(wide ? 135.0 : 30.0);
+        case augment_op::brightness:
+        case augment_op::color:
+        case augment_op::contrast:
+        case augment_op::sharpness: return span(wide ? 0.99 : 0.9);
+        case augment_op::posterize: {
+            // 8 - (arange(bins) / ((bins - 1) / 4)).round(): 4 bits of range, 6 in the wide space.
+            const float position = static_cast<float>(bin) / static_cast<float>((bins - 1) / (wide ? 6.0 : 4.0));
+            return 8.0 - static_cast<double>(std::nearbyint(position));
+        }
+        case augment_op::solarize: return static_cast<double>(torch_linspace(255.0, 0.0, bins, bin));
+        case augment_op::identity:
+        case augment_op::auto_contrast:
+        case augment_op::equalize:
+        case augment_op::invert:
+        case augment_op::cutout: return 0.0;
+    }
+    fail(function, "op must be one of the augment_op values, got the value ", static_cast<int>(op));
+}
+
+/// Whether torchvision's augmentation space gives `op` a range of magnitudes (false: a single 0).
+[[nodiscard]] constexpr bool has_magnitude_bins(augment_op op) noexcept {
+    return op != augment_op::identity && op != augment_op::auto_contrast && op != augment_op::equalize &&
+           op != augment_op::invert && op != augment_op::cutout;
+}
+
+/// Applies recorded operations in turn to `image`, in place, with one set of warp options.
+template <class T>
+void apply_ops(const std::vector<applied_op>& ops, image_view<T> image, const warp_options& options) {
+    for (const applied_op& step : ops) apply_op(step.op, image, step.magnitude, options);
+}
+
+/// What every augmenter's operator()(source, destination, rng) does: check, draw the operations for
+/// the source's size, copy it into the destination and apply them there.
+template <class Augmenter, class SourceT, class T>
+std::vector<applied_op> draw_and_apply(const Augmenter& augmenter, image_view<SourceT> source,
+                                       image_view<T> destination, rng& random) {
+    check_augment_types<SourceT, T>();
+    augmenter.validate();
+    check_augment_shapes(Augmenter::name, source, destination);
+    augmenter.check_image(source);
+    std::vector<applied_op> drawn = augmenter.draw(random, source.height(), source.width(), augment_stage::output);
+    copy(source, destination);
+    augmenter.apply(drawn, destination);
+    return drawn;
+}
+
+/// What every operation-drawing policy needs of an image: 1 or 3 channels, and a fill that fits them.
+template <class T>
+void check_policy_image(const char* function, const image_view<T>& image, const warp_options& options) {
+    if (image.channels() != 1 && image.channels() != 3) {
+        fail(function, "needs 1 or 3 channels (grayscale or RGB), got ", image.channels());
+    }
+    options.validate(function, image.channels());
 }
 
 }  // namespace detail
@@ -102,28 +177,8 @@ struct rand_augment {
     /// _augmentation_space, its float32 linspace values included.
     [[nodiscard]] double magnitude_of(augment_op op, index_t height, index_t width) const {
         validate();
-        const int bins = num_magnitude_bins;
-        const auto span = [&](double high) { return static_cast<double>(detail::torch_linspace(0.0, high, bins, magnitude)); };
-        switch (op) {
-            case augment_op::shear_x:
-            case augment_op::shear_y: return span(0.3);
-            case augment_op::translate_x: return span(150.0 / 331.0 * static_cast<double>(width));
-            case augment_op::translate_y: return span(150.0 / 331.0 * static_cast<double>(height));
-            case augment_op::rotate: return span(30.0);
-            case augment_op::brightness:
-            case augment_op::color:
-            case augment_op::contrast:
-            case augment_op::sharpness: return span(0.9);
-            case augment_op::posterize: {
-                const float position = static_cast<float>(magnitude) / static_cast<float>((bins - 1) / 4.0);
-                return 8.0 - static_cast<double>(std::nearbyint(position));
-            }
-            case augment_op::solarize: return static_cast<double>(detail::torch_linspace(255.0, 0.0, bins, magnitude));
-            case augment_op::identity:
-            case augment_op::auto_contrast:
-            case augment_op::equalize: return 0.0;
-        }
-        detail::fail(name, "op must be one of the 14 augment_op values, got the value ", static_cast<int>(op));
+        return detail::bin_magnitude(name, detail::augmentation_space::standard, op, magnitude, num_magnitude_bins,
+                                     height, width);
     }
 
     /// Draws num_ops operations for a height x width image (the draws documented above), marked `stage`.
@@ -145,8 +200,7 @@ struct rand_augment {
     template <class T>
     void apply(const std::vector<applied_op>& ops, image_view<T> image) const {
         check_image(image);
-        const warp_options options{interpolation, fill};
-        for (const applied_op& step : ops) apply_op(step.op, image, step.magnitude, options);
+        detail::apply_ops(ops, image, warp_options{interpolation, fill});
     }
 
     /// Draws num_ops operations and applies them in turn to `image`; returns them as they ran.
@@ -158,23 +212,13 @@ struct rand_augment {
     /// Writes the augmented `source` into `destination` (same shape; they may be the same view).
     template <class SourceT, class T>
     std::vector<applied_op> operator()(image_view<SourceT> source, image_view<T> destination, rng& random) const {
-        detail::check_augment_types<SourceT, T>();
-        validate();
-        detail::check_augment_shapes(name, source, destination);
-        check_image(source);
-        std::vector<applied_op> drawn = draw(random, source.height(), source.width());
-        copy(source, destination);
-        apply(drawn, destination);
-        return drawn;
+        return detail::draw_and_apply(*this, source, destination, random);
     }
 
     /// Throws resizemix::error unless the image has 1 or 3 channels and the fill fits them.
     template <class T>
     void check_image(const image_view<T>& image) const {
-        if (image.channels() != 1 && image.channels() != 3) {
-            detail::fail(name, "needs 1 or 3 channels (grayscale or RGB), got ", image.channels());
-        }
-        warp_options{interpolation, fill}.validate(name, image.channels());
+        detail::check_policy_image(name, image, warp_options{interpolation, fill});
     }
 };
 
