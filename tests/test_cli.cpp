@@ -783,6 +783,8 @@ TEST_CASE("cli: --randaugment and --augment-order errors name the flag and write
     expect_failure(dir, mix, "out.png", {"--randaugment", "2", "9x"}, 2, "--randaugment");
     expect_failure(dir, mix, "out.png", {"--randaugment", "2", "9", "--augment-order", "during"}, 2, "--augment-order");
     expect_failure(dir, mix, "out.png", {"--randaugment", "2", "31"}, 1, "--randaugment 2 31: the magnitude M must be a bin in [0, 30]");
+    expect_failure(dir, mix, "out.png", {"--randaugment", "2", "9", "--autoaugment", "imagenet"}, 2,
+                   "--randaugment and --autoaugment do not go together");
     pixels rgba = load(data_file("coffee.png"), 4);
     const std::string rgba_path = (dir.root / "rgba.png").string();
     save_png(rgba_path, rgba);
