@@ -10,9 +10,12 @@
 // whose arithmetic is torchvision's (translate, posterize, solarize) against resizemix byte for
 // byte and exits 1 on a difference; the others round differently and are timed only.
 // Names: <workload>/<pixels>/<op>/<implementation>, e.g. W2/u8hwc/Rotate/resizemix.
+// --workload_dir=DIR writes each input batch to DIR/<workload>-<pixels>.bin (raw, native byte
+// order) before timing, so benchmarks/bench_torchvision_ops.py times torchvision on the same images.
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -142,11 +145,27 @@ bool same_pixels_as_torchvision(augment_op op) {
 }
 #endif
 
+/// Writes the batch's pixels to `path` as they lie in memory; false if that fails.
 template <class T>
-bool register_workload(const workload& w) {
+bool write_batch(const std::string& path, const batch<T>& pixels) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(pixels.pixels.data()),
+              static_cast<std::streamsize>(pixels.pixels.size() * sizeof(T)));
+    return static_cast<bool>(out);
+}
+
+template <class T>
+bool register_workload(const workload& w, const std::string& workload_dir) {
     const bool interleaved = std::is_same_v<T, std::uint8_t>;
     const std::string prefix = w.name + (interleaved ? "/u8hwc/" : "/f32chw/");
     auto input = std::make_shared<batch<T>>(noise_batch<T>(w.count, w.side, interleaved));
+    if (!workload_dir.empty()) {
+        const std::string path = workload_dir + "/" + w.name + (interleaved ? "-u8hwc.bin" : "-f32chw.bin");
+        if (!write_batch(path, *input)) {
+            std::fprintf(stderr, "bench_augment: cannot write %s\n", path.c_str());
+            return false;
+        }
+    }
     auto output = std::make_shared<batch<T>>(w.count, w.side, interleaved);
     const std::size_t bytes = input->pixels.size() * sizeof(T);
     bool agreed = true;
@@ -226,10 +245,23 @@ int main(int argc, char** argv) {
 #if RESIZEMIX_BENCH_WITH_OPENCV
     cv::setNumThreads(1);
 #endif
+    // Our own flag, taken out before Google Benchmark reads the rest.
+    std::string workload_dir;
+    const std::string flag = "--workload_dir=";
+    int kept = 1;
+    for (int k = 1; k < argc; ++k) {
+        const std::string argument = argv[k];
+        if (argument.rfind(flag, 0) == 0) {
+            workload_dir = argument.substr(flag.size());
+        } else {
+            argv[kept++] = argv[k];
+        }
+    }
+    argc = kept;
     bool agreed = true;
     for (const workload& w : {workload{"W1", 256, 32}, workload{"W2", 64, 224}}) {
-        agreed = register_workload<std::uint8_t>(w) && agreed;
-        agreed = register_workload<float>(w) && agreed;
+        agreed = register_workload<std::uint8_t>(w, workload_dir) && agreed;
+        agreed = register_workload<float>(w, workload_dir) && agreed;
     }
     if (!agreed) return 1;
     benchmark::Initialize(&argc, argv);

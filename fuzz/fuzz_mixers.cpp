@@ -10,7 +10,12 @@
 // lambda is the box's pixel share in [0, 1]; on resizemix::error nothing was
 // written at all. mix_batch is run out of place and in place with 1, 2 or 4
 // threads, or with an executor running the tasks in a drawn order: the two must
-// agree bit for bit, and with mixing sample by sample.
+// agree bit for bit, and with mixing sample by sample. RandAugment's operations run
+// with drawn magnitudes (rand_augment's bins and signs, limits, any double), warp
+// options and layouts, out of place twice and in place: the same refusal, the same
+// bits, float outputs in [0, 1] for inputs in [0, 1]; and the rand_augment policy
+// equals its draws applied one by one.
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -654,15 +659,151 @@ void fuzz_batch(byte_reader& in) {
     }
 }
 
+// ---------------------------------------------------------------------------
+// RandAugment's operations: one op out of place, the same op in place, and the policy.
+
+/// A magnitude for `op`: usually what rand_augment would use at a drawn bin and sign, else
+/// integers around each op's limits, or any double (NaN, infinities and huge values included).
+RESIZEMIX_FUZZ_HARNESS double draw_magnitude(byte_reader& in, resizemix::augment_op op, index_t height, index_t width) {
+    switch (in.u8() % 4U) {
+        case 0:
+        case 1: {
+            if (static_cast<int>(op) >= resizemix::augment_op_count) return 0.0;
+            const resizemix::rand_augment policy{.magnitude = static_cast<int>(in.in_range(0, 30))};
+            const double value = policy.magnitude_of(op, height, width);
+            return in.flag() ? -value : value;
+        }
+        case 2: return static_cast<double>(in.in_range(-300, 300));
+        default: return static_cast<double>(in.special_float()) * (in.flag() ? 1.0 : 1e300);
+    }
+}
+
+/// Interpolation and fill for the geometric ops, now and then ones apply_op must refuse.
+RESIZEMIX_FUZZ_HARNESS resizemix::warp_options draw_warp_options(byte_reader& in, index_t channels) {
+    resizemix::warp_options options;
+    const std::uint8_t how = in.u8();
+    options.interpolation = (how & 1U) != 0 ? interpolation::bilinear : interpolation::nearest;
+    if (how % 64U == 63U) options.interpolation = interpolation::area;  // refused
+    switch ((how >> 1U) % 4U) {
+        case 0: break;
+        case 1: options.fill = {static_cast<double>(in.u8())}; break;
+        case 2:
+            for (index_t c = 0; c < channels; ++c) options.fill.push_back(static_cast<double>(in.u8()));
+            break;
+        default: options.fill = {static_cast<double>(in.special_float()) * 300.0}; break;  // often refused
+    }
+    return options;
+}
+
+/// A float image whose every value is in [0, 1] (the documented domain; then outputs must be too).
+template <class T>
+RESIZEMIX_FUZZ_HARNESS bool in_unit_range(resizemix::image_view<const T> view) {
+    if constexpr (std::is_same_v<T, std::uint8_t>) {
+        return true;
+    } else {
+        for (index_t c = 0; c < view.channels(); ++c)
+            for (index_t y = 0; y < view.height(); ++y)
+                for (index_t x = 0; x < view.width(); ++x)
+                    if (!(view(c, y, x) >= 0.0f && view(c, y, x) <= 1.0f)) return false;
+        return true;
+    }
+}
+
+template <class T>
+void fuzz_augment(byte_reader& in) {
+    const auto op_value = static_cast<std::uint8_t>(in.u8() % 16U);  // 14 Invert, 15 Cutout (apply_op refuses it)
+    const auto op = static_cast<resizemix::augment_op>(op_value);
+    const index_t channels = in.in_range(1, 4);
+    const auto [width, height] = draw_size(in);
+    const double magnitude = draw_magnitude(in, op, height, width);
+    const resizemix::warp_options options = draw_warp_options(in, channels);
+    const bool special_values = in.flag();
+    // The policy is read before the pixels, which take the rest of the input; zero bytes give
+    // RandAugment(2, 0) of 2 bins, and 255 a refused bin count.
+    const std::uint8_t bins_byte = in.u8();
+    const resizemix::rand_augment policy{.num_ops = (in.u8() + 2) % 5,
+                                         .magnitude = static_cast<int>(in.in_range(0, 31)),
+                                         .num_magnitude_bins = bins_byte == 255 ? 1 : 2 + bins_byte % 39,
+                                         .interpolation = options.interpolation,
+                                         .fill = options.fill};
+    const std::uint64_t seed = in.u64();
+
+    // Every layout before the pixels, which take the rest of the input.
+    const std::array<layout<3>, 5> layouts{layout<3>::draw(in), layout<3>::draw(in), layout<3>::draw(in),
+                                           layout<3>::draw(in), layout<3>::draw(in)};
+    image_buffer<T> source(channels, height, width, layouts[0]);
+    image_buffer<T> out(channels, height, width, layouts[1]);
+    image_buffer<T> again(channels, height, width, layouts[2]);
+    image_buffer<T> in_place(channels, height, width, layouts[3]);
+    image_buffer<T> augmented(channels, height, width, layouts[4]);
+    fuzz::fill_pixels(source.view, in, special_values);
+    fuzz::fill_pixels(out.view, in, false);  // stale pixels, all overwritten
+    const resizemix::image_view<const T> source_const = source.view;
+    resizemix::copy(source_const, in_place.view);
+    const auto source_before = snapshot(source_const);
+    const auto out_before = snapshot(resizemix::image_view<const T>(out.view));
+    const bool unit_range = in_unit_range(source_const);
+
+    // Out of place, twice (into another layout), and in place: the same decision, the same bits.
+    bool refused = false;
+    try {
+        resizemix::apply_op(op, source_const, out.view, magnitude, options);
+    } catch (const resizemix::error& e) {
+        fuzz::note("refused", e.what());
+        refused = true;
+        RESIZEMIX_FUZZ_CHECK(same_image(resizemix::image_view<const T>(out.view), out_before.const_view()));
+    }
+    bool refused_in_place = false;
+    try {
+        resizemix::apply_op(op, in_place.view, magnitude, options);
+    } catch (const resizemix::error&) {
+        refused_in_place = true;
+        RESIZEMIX_FUZZ_CHECK(same_image(resizemix::image_view<const T>(in_place.view), source_before.const_view()));
+    }
+    RESIZEMIX_FUZZ_CHECK(refused == refused_in_place);
+    RESIZEMIX_FUZZ_CHECK(source.memory.outside_untouched() && out.memory.outside_untouched());
+    RESIZEMIX_FUZZ_CHECK(in_place.memory.outside_untouched());
+    RESIZEMIX_FUZZ_CHECK(same_image(source_const, source_before.const_view()));
+    if (!refused) {
+        resizemix::apply_op(op, source_const, again.view, magnitude, options);
+        RESIZEMIX_FUZZ_CHECK(again.memory.outside_untouched());
+        const auto result = resizemix::image_view<const T>(out.view);
+        RESIZEMIX_FUZZ_CHECK(same_image(result, resizemix::image_view<const T>(again.view)));
+        RESIZEMIX_FUZZ_CHECK(same_image(result, resizemix::image_view<const T>(in_place.view)));
+        if (unit_range) RESIZEMIX_FUZZ_CHECK(in_unit_range(result));
+        if (op == resizemix::augment_op::identity) RESIZEMIX_FUZZ_CHECK(same_image(result, source_const));
+    }
+
+    // The policy: its ops are those draw() gives on a copy of the stream, applied in turn.
+    resizemix::rng random(seed);
+    resizemix::rng replay = random;
+    try {
+        const std::vector<resizemix::applied_op> ops = policy(source_const, augmented.view, random);
+        RESIZEMIX_FUZZ_CHECK(ops == policy.draw(replay, height, width));
+        RESIZEMIX_FUZZ_CHECK(static_cast<int>(ops.size()) == policy.num_ops);
+        resizemix::image<T> expected(source_const);
+        for (const auto& step : ops) resizemix::apply_op(step.op, expected.view(), step.magnitude, options);
+        RESIZEMIX_FUZZ_CHECK(same_image(resizemix::image_view<const T>(augmented.view), expected.const_view()));
+        if (unit_range) RESIZEMIX_FUZZ_CHECK(in_unit_range(resizemix::image_view<const T>(augmented.view)));
+    } catch (const resizemix::error& e) {
+        fuzz::note("policy refused", e.what());
+        RESIZEMIX_FUZZ_CHECK(random.position() == replay.position());  // refused before any draw
+    }
+    RESIZEMIX_FUZZ_CHECK(augmented.memory.outside_untouched());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     byte_reader in({data, size});
-    switch (in.u8() % 4U) {
+    // Selectors 0-3 keep the meaning the committed seeds were written with.
+    switch (in.u8() % 6U) {
         case 0: fuzz_pair<std::uint8_t>(in); break;
         case 1: fuzz_pair<float>(in); break;
         case 2: fuzz_batch<std::uint8_t>(in); break;
-        default: fuzz_batch<float>(in); break;
+        case 3: fuzz_batch<float>(in); break;
+        case 4: fuzz_augment<std::uint8_t>(in); break;
+        default: fuzz_augment<float>(in); break;
     }
     return 0;
 }

@@ -60,6 +60,45 @@ TEMPLATE_TEST_CASE("mix_batch_repeated: copy r is mix_batch with repeat_seed(see
     CHECK(threaded == output);
 }
 
+TEST_CASE("mix_batch_repeated dense targets: one-hot rows give the index form's labels bit for bit",
+          "[augment][batch_augmentation][labels]") {
+    const index_t count = 4;
+    const index_t repeats = 2;
+    std::vector<float> input(static_cast<std::size_t>(count * 3 * 12 * 10));
+    test_support::fixture_random fixture(9);
+    for (auto& p : input) p = static_cast<float>(fixture.between(0, 255)) / 255.0f;
+    const auto input_view = batch_view<const float>(from_nhwc(input.data(), count, 12, 10, 3));
+    const std::vector<std::int64_t> labels{2, 0, 1, 2};
+    Eigen::MatrixXf one_hot = Eigen::MatrixXf::Zero(count, 3);
+    for (index_t i = 0; i < count; ++i) one_hot(i, labels[static_cast<std::size_t>(i)]) = 1.0f;
+    const auto mixer = augment_after(resize_mix{}, rand_augment{});
+    batch_options options;
+    options.seed = 5;
+    options.num_classes = 3;
+
+    std::vector<float> indexed_pixels(static_cast<std::size_t>(repeats) * input.size());
+    std::vector<float> dense_pixels(indexed_pixels.size());
+    const auto indexed = mix_batch_repeated(mixer, input_view, labels,
+                                            from_nhwc(indexed_pixels.data(), repeats * count, 12, 10, 3), repeats, options);
+    const auto dense = mix_batch_repeated(mixer, input_view, one_hot,
+                                          from_nhwc(dense_pixels.data(), repeats * count, 12, 10, 3), repeats, options);
+    CHECK(dense_pixels == indexed_pixels);
+    REQUIRE(dense.labels.rows() == repeats * count);
+    REQUIRE(dense.labels.cols() == 3);
+    CHECK(dense.labels == indexed.labels);  // bit for bit
+    for (std::size_t k = 0; k < dense.samples.size(); ++k) {
+        CHECK(dense.samples[k].partner == indexed.samples[k].partner);
+        CHECK(dense.samples[k].info.augmentations == indexed.samples[k].info.augmentations);
+    }
+    // Copy 1's rows are its own: mixed from its partners, not a second copy of copy 0.
+    CHECK(dense.labels.bottomRows(count) != dense.labels.topRows(count));
+
+    const Eigen::MatrixXf too_few = Eigen::MatrixXf::Zero(count - 1, 3);
+    CHECK_THROWS_WITH(mix_batch_repeated(mixer, input_view, too_few,
+                                         from_nhwc(dense_pixels.data(), repeats * count, 12, 10, 3), repeats, options),
+                      Contains("targets"));
+}
+
 TEST_CASE("mix_batch_repeated refuses bad repeats and output sizes", "[augment][batch_augmentation]") {
     std::vector<std::uint8_t> input(static_cast<std::size_t>(4 * 3 * 8 * 8));
     std::vector<std::uint8_t> output(static_cast<std::size_t>(7 * 3 * 8 * 8));

@@ -151,6 +151,18 @@ TEMPLATE_TEST_CASE("colour operations reject bad arguments, naming them", "[augm
                       Contains("brightness") && Contains("magnitude must be at least -1") && Contains("-1.5"));
     CHECK_THROWS_WITH(resizemix::contrast(rgb.const_view(), out.view(), std::nan("")),
                       Contains("contrast") && Contains("magnitude must be finite"));
+    // A factor whose float32 blend would overflow into NaN pixels (fuzz_mixers, FUZZING.md finding 15).
+    const image<TestType> untouched = out;
+    CHECK_THROWS_WITH(resizemix::sharpness(rgb.const_view(), out.view(), 1e300),
+                      Contains("sharpness") && Contains("magnitude must be at most 1e6") && Contains("1e+300"));
+    CHECK(test_support::same_values(out.const_view(), untouched.const_view()));
+    resizemix::sharpness(rgb.const_view(), out.view(), 1e6);  // the largest factor: saturates, stays in range
+    for (resizemix::index_t c = 0; c < 3; ++c)
+        for (resizemix::index_t y = 0; y < 4; ++y)
+            for (resizemix::index_t x = 0; x < 4; ++x) {
+                const double value = static_cast<double>(out(c, y, x));
+                CHECK((value >= 0.0 && value <= static_cast<double>(test_support::level<TestType>(255.0))));
+            }
     CHECK_THROWS_WITH(resizemix::posterize(rgb.const_view(), out.view(), 9), Contains("bits must be in [0, 8], got 9"));
     CHECK_THROWS_WITH(resizemix::solarize(rgb.const_view(), out.view(), 256.0),
                       Contains("threshold must be in [0, 255], got 256"));

@@ -711,4 +711,86 @@ TEST_CASE("cli: --box-sampling inside keeps CutMix's whole box; clip (the defaul
                    "--box-sampling");
 }
 
+namespace {
+
+/// The report's "augmentations" against the library's record: name, signed magnitude, sign, image.
+void check_augmentations_json(const json& listed, const std::vector<resizemix::applied_op>& ops) {
+    REQUIRE(listed.size() == ops.size());
+    for (std::size_t k = 0; k < ops.size(); ++k) {
+        INFO("operation " << k);
+        const json& entry = listed.at(k);
+        CHECK(entry.at("op") == std::string(resizemix::to_string(ops[k].op)));
+        CHECK(entry.at("magnitude").get<double>() == ops[k].magnitude);
+        if (resizemix::is_signed(ops[k].op)) {
+            CHECK(entry.at("sign") == (std::signbit(ops[k].magnitude) ? -1 : 1));
+        } else {
+            CHECK(!entry.contains("sign"));
+        }
+        const char* image = ops[k].stage == resizemix::augment_stage::source   ? "source"
+                            : ops[k].stage == resizemix::augment_stage::target ? "target"
+                                                                               : "mixed";
+        CHECK(entry.at("image") == image);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("cli: --randaugment writes the library's augment_after / augment_before bytes and lists every op",
+          "[cli][augment]") {
+    const scratch dir("randaugment");
+    const pixels source = load(data_file("chelsea.png"), 3);
+    const pixels target = load(data_file("coffee.png"), 3);
+    for (const std::string order : {"after", "before"}) {
+        const std::string seed = order == "after" ? "3" : "4";
+        const std::string out = dir.file(order + "-" + seed + ".png");
+        const json report = parse_report(run_cli(
+            dir, mix_arguments("resizemix", data_file("chelsea.png"), data_file("coffee.png"), out) +
+                     std::vector<std::string>{"--seed", seed, "--randaugment", "3", "12", "--augment-order", order}));
+        INFO(order << ", seed " << seed);
+
+        // The library, called as a user would, on the same pixels with the same seed.
+        const resizemix::rand_augment policy{.num_ops = 3, .magnitude = 12};
+        resizemix::image<std::uint8_t> expected(target.view());
+        resizemix::rng random(std::stoull(seed));
+        const resizemix::any_mixer pipeline =
+            order == "after" ? resizemix::any_mixer(resizemix::augment_after(resizemix::resize_mix{}, policy))
+                             : resizemix::any_mixer(resizemix::augment_before(resizemix::resize_mix{}, policy));
+        const resizemix::mix_info info = pipeline(source.view(), expected.const_view(), expected.view(), random);
+        const pixels written = load(out);
+        CHECK(std::equal(written.values.begin(), written.values.end(), expected.data()));
+
+        CHECK(report.at("lambda").get<double>() == info.lambda);
+        CHECK(report.at("tau").get<double>() == Approx(info.tau).margin(1e-7));
+        CHECK(box_of(report.at("box")) == info.paste_box);  // where the source went, before augmenting
+        CHECK(report.at("randaugment") ==
+              json::parse(R"({"num_ops": 3, "magnitude": 12, "num_magnitude_bins": 31, "order": ")" + order + "\"}"));
+        check_augmentations_json(report.at("augmentations"), info.augmentations);
+        CHECK(report.at("augmentations").size() == (order == "after" ? 3U : 6U));
+    }
+    // Without --randaugment nothing changes: no augmentation keys, the plain mix.
+    const json plain = parse_report(
+        run_cli(dir, mix_arguments("resizemix", data_file("chelsea.png"), data_file("coffee.png"), dir.file("plain.png"))));
+    CHECK(!plain.contains("augmentations"));
+    CHECK(!plain.contains("randaugment"));
+}
+
+TEST_CASE("cli: --randaugment and --augment-order errors name the flag and write nothing", "[cli][errors][augment]") {
+    const scratch dir("randaugment-errors");
+    const auto mix = mix_without_out("cutmix", data_file("chelsea.png"), data_file("coffee.png"));
+    expect_failure(dir, mix, "out.png", {"--augment-order", "before"}, 2, "--augment-order does not apply");
+    expect_failure(dir, mix, "out.png", {"--randaugment", "2", "--augment-order", "after"}, 2, "--randaugment");
+    expect_failure(dir, mix, "out.png", {"--randaugment", "-1", "9"}, 2, "--randaugment");
+    expect_failure(dir, mix, "out.png", {"--randaugment", "2", "9x"}, 2, "--randaugment");
+    expect_failure(dir, mix, "out.png", {"--randaugment", "2", "9", "--augment-order", "during"}, 2, "--augment-order");
+    expect_failure(dir, mix, "out.png", {"--randaugment", "2", "31"}, 1, "--randaugment 2 31: the magnitude M must be a bin in [0, 30]");
+    expect_failure(dir, mix, "out.png", {"--randaugment", "2", "9", "--autoaugment", "imagenet"}, 2,
+                   "--randaugment and --autoaugment do not go together");
+    pixels rgba = load(data_file("coffee.png"), 4);
+    const std::string rgba_path = (dir.root / "rgba.png").string();
+    save_png(rgba_path, rgba);
+    expect_failure(dir, mix_without_out("resizemix", data_file("chelsea.png"), rgba_path), "out.png",
+                   {"--randaugment", "2", "9"}, 1,
+                   "--randaugment needs gray or RGB images (1 or 3 channels), got 4 channels in the target");
+}
+
 #endif  // RESIZEMIX_CLI_PATH

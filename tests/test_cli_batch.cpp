@@ -609,4 +609,102 @@ TEST_CASE("cli batch: --step and --rank give every batch and rank its own draws;
                          "--step -1 must not be negative");
 }
 
+TEST_CASE("cli batch: --randaugment and --repeat write the library's mix_batch_repeated bytes, labels and ops",
+          "[cli][batch][augment]") {
+    const scratch dir("randaugment-repeat");
+    const strings names{"a.png", "b.png", "c.png", "d.png"};
+    make_folder(dir, names, 32, 24);
+    const std::map<std::string, int> classes{{"a.png", 0}, {"b.png", 1}, {"c.png", 2}, {"d.png", 1}};
+    write_labels(dir, classes);
+    const auto run = [&](const std::string& out, const strings& extra) {
+        return parse_report(run_cli(dir, batch_arguments(dir, out, {"resizemix"}) +
+                                             strings{"--labels", dir.path("labels.csv"), "--seed", "6"} + extra));
+    };
+    const json report = run("plus", {"--randaugment", "2", "9", "--repeat", "2", "--threads", "2"});
+    CHECK(report.at("count") == 8);
+    CHECK(report.at("repeat") == 2);
+
+    // The library on the same pixels: ResizeMix+, two copies.
+    std::vector<std::uint8_t> input;
+    for (const auto& name : names) {
+        const pixels image = load(dir.path("in/" + name));
+        input.insert(input.end(), image.values.begin(), image.values.end());
+    }
+    const std::vector<std::int64_t> labels{0, 1, 2, 1};
+    std::vector<std::uint8_t> output(2 * input.size());
+    resizemix::batch_options options;
+    options.seed = 6;
+    options.num_classes = 3;
+    const auto pipeline = resizemix::augment_after(resizemix::resize_mix{}, resizemix::rand_augment{});
+    const auto expected = resizemix::mix_batch_repeated(
+        pipeline, resizemix::batch_view<const std::uint8_t>(resizemix::from_nhwc(input.data(), 4, 24, 32, 3)), labels,
+        resizemix::from_nhwc(output.data(), 8, 24, 32, 3), 2, options);
+
+    const json summary = json::parse(read_text(dir.root / "plus" / "labels.json"));
+    CHECK(summary.at("repeat") == 2);
+    CHECK(summary.at("count") == 8);
+    CHECK(summary.at("randaugment").at("order") == "after");
+    REQUIRE(summary.at("images").size() == 8);
+    const csv_table table = read_csv(dir.root / "plus" / "labels.csv");
+    REQUIRE(table.rows.size() == 8);
+    const std::size_t plane = 24 * 32 * 3;
+    for (std::size_t k = 0; k < 8; ++k) {
+        const std::string file = (k < 4 ? "" : "repeat-1/") + names[k % 4];
+        INFO("sample " << k << ": " << file);
+        const resizemix::sample_record& record = expected.samples[k];
+        const json& entry = summary.at("images").at(k);
+        CHECK(entry.at("file") == file);
+        CHECK(table.rows[k][table.column("filename")] == file);
+        CHECK(entry.at("partner") == names[static_cast<std::size_t>(record.partner)]);
+        CHECK(entry.at("label") == classes.at(names[k % 4]));
+        CHECK(entry.at("lambda").get<double>() == record.info.lambda);
+        CHECK(box_of(entry.at("box")) == record.info.paste_box);
+        CHECK(box_of_row(table, table.rows[k]) == record.info.paste_box);
+        const json& ops = entry.at("augmentations");
+        REQUIRE(ops.size() == record.info.augmentations.size());
+        for (std::size_t j = 0; j < ops.size(); ++j) {
+            CHECK(ops.at(j).at("op") == std::string(resizemix::to_string(record.info.augmentations[j].op)));
+            CHECK(ops.at(j).at("magnitude").get<double>() == record.info.augmentations[j].magnitude);
+            CHECK(ops.at(j).at("image") == "mixed");
+        }
+        for (int c = 0; c < 3; ++c) {
+            CHECK(entry.at("soft_label").at(static_cast<std::size_t>(c)).get<double>() ==
+                  Approx(expected.labels(static_cast<Eigen::Index>(k), c)).margin(1e-7));
+        }
+        const pixels written = load(dir.path("plus/" + file));
+        CHECK(std::equal(written.values.begin(), written.values.end(), output.begin() + static_cast<std::ptrdiff_t>(k * plane)));
+    }
+
+    // Copy 0 is the run without --repeat; --threads changes nothing.
+    (void)run("plus-once", {"--randaugment", "2", "9", "--threads", "1"});
+    const auto once = snapshot(dir.root / "plus-once");
+    const auto twice = snapshot(dir.root / "plus");
+    for (const auto& name : names) CHECK(once.at(name) == twice.at(name));
+    CHECK(twice.size() == 10);  // 8 images and the two label files
+
+    // Before the mix: each sample's ops for its partner ("source") and itself ("target").
+    (void)run("before", {"--randaugment", "1", "5", "--augment-order", "before", "--repeat", "3"});
+    const json before = json::parse(read_text(dir.root / "before" / "labels.json"));
+    REQUIRE(before.at("images").size() == 12);
+    const json& first_ops = before.at("images").at(0).at("augmentations");
+    REQUIRE(first_ops.size() == 2);
+    CHECK(first_ops.at(0).at("image") == "source");
+    CHECK(first_ops.at(1).at("image") == "target");
+    CHECK(fs::exists(dir.root / "before" / "repeat-2" / "d.png"));
+}
+
+TEST_CASE("cli batch: --randaugment, --augment-order and --repeat errors name the flag and write nothing",
+          "[cli][batch][errors][augment]") {
+    const scratch dir("randaugment-errors");
+    make_folder(dir, {"a.png", "b.png"}, 16, 12, 4);
+    const auto arguments = batch_arguments(dir, "out", {"mixup"});
+    expect_batch_failure(dir, arguments + strings{"--repeat", "0"}, 2, "--repeat");
+    expect_batch_failure(dir, arguments + strings{"--repeat", "65"}, 2, "--repeat");
+    expect_batch_failure(dir, arguments + strings{"--augment-order", "after"}, 2, "--augment-order does not apply");
+    expect_batch_failure(dir, arguments + strings{"--randaugment", "2", "40"}, 1, "--randaugment 2 40");
+    expect_batch_failure(dir, arguments + strings{"--randaugment", "2", "9"}, 1,
+                         "--randaugment needs gray or RGB images (1 or 3 channels), got 4 channels in the images of --input-dir");
+    (void)parse_report(run_cli(dir, arguments + strings{"--randaugment", "2", "9", "--channels", "3"}));
+}
+
 #endif  // RESIZEMIX_CLI_PATH

@@ -120,4 +120,35 @@ TEST_CASE("cli grid: bad input is one line, exit 1 or 2, and the sheet untouched
     CHECK(dir.listing() == std::set<std::string>{"capture", "sheet.png"});
 }
 
+TEST_CASE("cli grid: the resizemix+ column is the resizemix column's mix, then RandAugment(2, 9)", "[cli][grid][augment]") {
+    const scratch dir("grid-plus");
+    const json report = parse_report(run_cli(
+        dir, strings{"grid", "--images", data_file("chelsea.png"), data_file("coffee.png"), "--columns",
+                     "resizemix,resizemix+", "--tile-size", "96", "64", "--seed", "4", "--out", dir.path("plus.png")}));
+    REQUIRE(report.at("rows").size() == 2);
+    bool some_tile_changed = false;
+    const pixels sheet = load(dir.path("plus.png"));
+    for (std::size_t row = 0; row < 2; ++row) {
+        const json& plain = report.at("rows").at(row).at("tiles").at(0);
+        const json& plus = report.at("rows").at(row).at("tiles").at(1);
+        CHECK(plus.at("column") == "resizemix+");
+        // The same stream: the same tau, lambda and paste box; then two operations of the 14.
+        CHECK(plus.at("tau") == plain.at("tau"));
+        CHECK(plus.at("lambda") == plain.at("lambda"));
+        CHECK(plus.at("box") == plain.at("box"));
+        CHECK(!plain.contains("augmentations"));
+        REQUIRE(plus.at("augmentations").size() == 2);
+        for (const json& op : plus.at("augmentations")) CHECK(op.at("image") == "mixed");
+        // The two tiles differ unless both operations leave the tile as it was.
+        const int top = 8 + 24 + static_cast<int>(row) * (64 + 24 + 8);
+        for (int y = top; y < top + 64; ++y)
+            for (int x = 0; x < 96; ++x)
+                for (int c = 0; c < 3; ++c) some_tile_changed |= sheet.at(c, y, 8 + x) != sheet.at(c, y, 8 + 104 + x);
+    }
+    CHECK(some_tile_changed);
+    expect_error(run_cli(dir, strings{"grid", "--images", data_file("chelsea.png"), data_file("coffee.png"),
+                                      "--columns", "resizemix+", "--alpha", "2", "--out", dir.path("bad.png")}),
+                 2, "--alpha does not apply");
+}
+
 #endif  // RESIZEMIX_CLI_PATH

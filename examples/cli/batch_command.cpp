@@ -9,6 +9,7 @@
 //      [--weights W ...] [--probability P]
 //      [--source-region R] [--paste-region R] [--saliency contrast]
 //      [--autoaugment imagenet|cifar10|svhn]
+//      [--randaugment N M [--augment-order after|before]] [--repeat m]
 //      [--channels C] [--overwrite] [--max-pixels N]
 //
 // INPUT
@@ -45,6 +46,20 @@
 //   "autoaugment" and gives each image its "augmentations" and "paste_box"
 //   (the mix's box; "box" is the whole image, every pixel of which may change).
 //
+// RANDAUGMENT AND BATCH AUGMENTATION (ResizeMix+)
+//   --randaugment N M augments every sample with RandAugment, N operations at
+//   magnitude bin M of 31, after the mix (--augment-order after, the default;
+//   the paper's ResizeMix+) or on the sample and its partner before it
+//   (--augment-order before), as `resizemix mix` does; each sample draws its
+//   own operations from its own stream, and --probability leaves RandAugment on
+//   every sample (an unmixed one is augmented too). Images must be gray or RGB
+//   (--channels 3 converts). --repeat m (batch augmentation, "Augment your
+//   batch"; the paper's ResizeMix+ uses 2) writes m x N samples:
+//   resizemix::mix_batch_repeated, copy r mixed with seed repeat_seed(--seed, r)
+//   so each copy has its own partners and draws, copy 0 being exactly the
+//   output without --repeat. Copy 0 keeps the names; copy r >= 1 goes to
+//   O/repeat-<r>/<name>. Memory: the input batch plus m x N output images.
+//
 // LABELS (labels_csv.hpp)
 //   L.csv: a header line "filename,label", then one line "name,class" for every
 //   image of the batch. A line with more or fewer than two fields, a
@@ -64,12 +79,15 @@
 //   O/labels.json {"generator": "resizemix batch", the options, "count",
 //                "width", "height", "channels", "images": [{"file", "method",
 //                "partner", "lambda", "tau" (resizemix), "box", "source_box",
-//                and with --labels "label", "partner_label", "soft_label"}]}
+//                and with --labels "label", "partner_label", "soft_label";
+//                with --randaugment "augmentations", listed as `mix` lists them}]}
 //   lambda is the partner's share of the output pixels, box where its pixels
 //   sit (the whole image for mixup; empty when nothing was mixed). The options
-//   in labels.json include "step", "rank" and, with cutmix, "box_sampling".
+//   in labels.json include "step", "rank", "repeat", with cutmix "box_sampling"
+//   and with --randaugment "randaugment". "count" counts the samples written
+//   (m x N); "box" is where the partner was pasted, before any augmentation.
 //   stdout gets one JSON line: "output_dir", "count", "width", "height",
-//   "channels", "methods", "seed", "epoch", "step", "rank", "mean_lambda".
+//   "channels", "methods", "seed", "epoch", "step", "rank", "repeat", "mean_lambda".
 //
 // ALL OR NOTHING
 //   O must not exist, or be an empty folder; its parent must exist. Everything
@@ -106,10 +124,12 @@
 #include <utility>
 #include <vector>
 
+#include <resizemix/augment/batch_augmentation.hpp>
 #include <resizemix/batch.hpp>
 #include <resizemix/contrast_saliency.hpp>
 #include <resizemix/labels.hpp>
 
+#include "augment_options.hpp"
 #include "autoaugment_option.hpp"
 #include "batch_input.hpp"
 #include "batch_output.hpp"
@@ -127,6 +147,9 @@ namespace {
 namespace fs = std::filesystem;
 using resizemix::index_t;
 
+/// Far above the paper's 2; keeps a typo from filling the disk.
+constexpr index_t max_repeat = 64;
+
 struct batch_cli_options {
     std::string input_dir;
     std::string output_dir;
@@ -136,6 +159,8 @@ struct batch_cli_options {
     float label_smoothing = 0.0f;
     mixer_options mixing;
     autoaugment_options autoaugmenting;
+    augment_options augmenting;
+    index_t repeat = 1;
     std::uint64_t epoch = 0;
     std::uint64_t step = 0;
     std::uint64_t rank = 0;
@@ -179,8 +204,9 @@ resizemix::any_mixer batch_mixer(const batch_cli_options& options) {
         chosen = resizemix::one_of_any(std::move(branches));
     }
     if (options.probability != 1.0) chosen = resizemix::sometimes(*chosen, options.probability);
-    chosen->validate();
-    return *chosen;
+    const resizemix::any_mixer augmented = with_augmentation(*chosen, options.augmenting);
+    augmented.validate();
+    return augmented;
 }
 
 /// Refuses a salient / non-salient region when no map will be computed.
@@ -216,6 +242,8 @@ nlohmann::ordered_json summary_json(const std::vector<std::string>& names, const
     summary["rank"] = options.rank;
     summary["pairing"] = options.pairing;
     summary["per_batch"] = options.per_batch;
+    summary["repeat"] = options.repeat;
+    if (options.augmenting.enabled()) summary["randaugment"] = augment_summary_json(options.augmenting);
     if (uses("resizemix")) {
         summary["scale_range"] = {float_for_json(options.mixing.scale_range.first),
                                   float_for_json(options.mixing.scale_range.second)};
@@ -239,17 +267,21 @@ nlohmann::ordered_json summary_json(const std::vector<std::string>& names, const
         summary["num_classes"] = labels->num_classes;
         summary["label_smoothing"] = float_for_json(options.label_smoothing);
     }
-    summary["count"] = batch.count;
+    summary["count"] = batch.count * options.repeat;
     summary["width"] = batch.width;
     summary["height"] = batch.height;
     summary["channels"] = batch.channels;
-    summary["images"] = sample_records(names, result, labels);
+    summary["images"] = sample_records(names, result, labels, options.augmenting.enabled());
     return summary;
 }
 
 void run_batch(const batch_cli_options& options) {
     // Every value is checked before any image is read or anything created.
     check_options_apply(options.mixing, options.methods, "--method");
+    check_augment_options(options.augmenting);
+    if (options.augmenting.enabled() && options.autoaugmenting.enabled()) {
+        throw usage_error("--randaugment and --autoaugment do not go together: choose one");
+    }
     const resizemix::any_mixer mixer = with_autoaugment(batch_mixer(options), options.autoaugmenting);
     check_saliency_given(options);
     if (!options.labels.empty()) check_label_smoothing(options.label_smoothing);
@@ -263,6 +295,8 @@ void run_batch(const batch_cli_options& options) {
     progress_bar progress;
     loaded_batch batch = load_batch(input_dir, names, options.channels, options.mixing.max_pixels, run, progress);
     check_autoaugment_channels(options.autoaugmenting, batch.channels, "the batch");
+    check_augment_channels(options.augmenting, batch.channels,
+                           "the images of --input-dir (--channels 3 converts them)");
     check_interrupt();
 
     resizemix::batch_options mixing;
@@ -287,20 +321,40 @@ void run_batch(const batch_cli_options& options) {
         if (!map) map = resizemix::contrast_saliency(batch.view()[query.image_index]);
         return *map;
     };
-    const resizemix::batch_result result =
-        options.mixing.saliency == "contrast"
-            ? resizemix::mix_batch(mixer, batch.view(), classes, batch.view(), mixing, contrast_maps)
-            : resizemix::mix_batch(mixer, batch.view(), classes, batch.view(), mixing);
+    const bool contrast = options.mixing.saliency == "contrast";
+    // One copy is mixed in place; --repeat m writes m x N samples into a buffer of their own.
+    std::vector<std::uint8_t> repeated;
+    resizemix::batch_result result;
+    if (options.repeat == 1) {
+        result = contrast ? resizemix::mix_batch(mixer, batch.view(), classes, batch.view(), mixing, contrast_maps)
+                          : resizemix::mix_batch(mixer, batch.view(), classes, batch.view(), mixing);
+    } else {
+        repeated.resize(batch.pixels.size() * static_cast<std::size_t>(options.repeat));
+        const auto input = resizemix::batch_view<const std::uint8_t>(batch.view());
+        const auto output = resizemix::from_nhwc(repeated.data(), batch.count * options.repeat, batch.height,
+                                                 batch.width, batch.channels);
+        result = contrast ? resizemix::mix_batch_repeated(mixer, input, classes, output, options.repeat, mixing,
+                                                          contrast_maps)
+                          : resizemix::mix_batch_repeated(mixer, input, classes, output, options.repeat, mixing);
+    }
     check_interrupt();
+    const index_t samples = batch.count * options.repeat;
+    const std::size_t sample_bytes = static_cast<std::size_t>(batch.height * batch.width * batch.channels);
+    const auto sample_pixels = [&](index_t k) {
+        return options.repeat == 1 ? batch.sample(k) : repeated.data() + static_cast<std::size_t>(k) * sample_bytes;
+    };
 
     staged_output staging = staged_output::folder(plan.folder);
-    progress.start("writing", batch.count);
-    run(batch.count, [&](index_t i) {
+    for (index_t copy = 1; copy < options.repeat; ++copy) {
+        fs::create_directory(staging.path() / repeat_folder_name(copy));
+    }
+    progress.start("writing", samples);
+    run(samples, [&](index_t k) {
         check_interrupt();
-        const std::string& name = names[static_cast<std::size_t>(i)];
-        const fs::path path = staging.path() / name;
-        const output_format format = format_from_extension(name).value_or(output_format::png);
-        write_new_file(path, encode_image(format, batch.sample(i), static_cast<int>(batch.width),
+        const std::string file = output_file_name(names, k);
+        const fs::path path = staging.path() / file;
+        const output_format format = format_from_extension(file).value_or(output_format::png);
+        write_new_file(path, encode_image(format, sample_pixels(k), static_cast<int>(batch.width),
                                           static_cast<int>(batch.height), static_cast<int>(batch.channels),
                                           path.string()));
         progress.advance();
@@ -310,7 +364,8 @@ void run_batch(const batch_cli_options& options) {
     const auto text_bytes = [](const std::string& text) {
         return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
     };
-    write_new_file(staging.path() / labels_csv_name, text_bytes(labels_csv(names, result, label_pointer)));
+    write_new_file(staging.path() / labels_csv_name,
+                   text_bytes(labels_csv(names, result, label_pointer, options.augmenting.enabled())));
     write_new_file(staging.path() / labels_json_name,
                    text_bytes(summary_json(names, result, label_pointer, batch, options).dump() + "\n"));
     staging.commit(plan.replace);
@@ -319,7 +374,7 @@ void run_batch(const batch_cli_options& options) {
     for (const auto& record : result.samples) lambda_sum += record.info.lambda;
     nlohmann::ordered_json report;
     report["output_dir"] = plan.folder.string();
-    report["count"] = batch.count;
+    report["count"] = samples;
     report["width"] = batch.width;
     report["height"] = batch.height;
     report["channels"] = batch.channels;
@@ -328,7 +383,8 @@ void run_batch(const batch_cli_options& options) {
     report["epoch"] = options.epoch;
     report["step"] = options.step;
     report["rank"] = options.rank;
-    report["mean_lambda"] = lambda_sum / static_cast<double>(batch.count);
+    report["repeat"] = options.repeat;
+    report["mean_lambda"] = lambda_sum / static_cast<double>(samples);
     std::cout << report.dump() << '\n' << std::flush;
     if (!std::cout) throw file_error("wrote " + quoted(plan.folder.string()) + " but could not print the report");
 }
@@ -363,6 +419,11 @@ subcommand add_batch_command(CLI::App& parent) {
         ->needs(labels);
     add_mixer_options(*batch, options->mixing, {.regions = true, .saliency = true});
     add_autoaugment_option(*batch, options->autoaugmenting);
+    add_augment_options(*batch, options->augmenting);
+    add_integer_option(*batch, "--repeat", options->repeat,
+                       "Batch augmentation: write m x N samples, each copy with its own partners and draws",
+                       index_t{1}, max_repeat)
+        ->type_name("m");
     add_integer_option(*batch, "--epoch", options->epoch, "Epoch (changes the pairing and every draw)");
     add_integer_option(*batch, "--step", options->step,
                        "Batch counter within the epoch, or the global step (changes the pairing and every draw)");

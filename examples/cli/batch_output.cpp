@@ -5,6 +5,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "augment_options.hpp"
 #include "autoaugment_option.hpp"
 #include "cli_common.hpp"
 #include "io/image_io.hpp"
@@ -77,8 +78,16 @@ output_plan plan_output(const std::string& given, bool overwrite) {
     return plan;
 }
 
+std::string repeat_folder_name(index_t copy) { return "repeat-" + std::to_string(copy); }
+
+std::string output_file_name(const std::vector<std::string>& names, index_t k) {
+    const auto count = static_cast<index_t>(names.size());
+    const std::string& name = names[static_cast<std::size_t>(k % count)];
+    return k < count ? name : repeat_folder_name(k / count) + "/" + name;
+}
+
 std::string labels_csv(const std::vector<std::string>& names, const resizemix::batch_result& result,
-                       const label_table* labels) {
+                       const label_table* labels, bool augmented) {
     std::ostringstream csv;
     csv << "filename,method,partner,lambda,box_x,box_y,box_width,box_height";
     if (labels != nullptr) {
@@ -86,16 +95,17 @@ std::string labels_csv(const std::vector<std::string>& names, const resizemix::b
         for (index_t k = 0; k < labels->num_classes; ++k) csv << ",class_" << k;
     }
     csv << '\n';
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        const resizemix::sample_record& record = result.samples[i];
+    for (std::size_t k = 0; k < result.samples.size(); ++k) {
+        const resizemix::sample_record& record = result.samples[k];
+        const std::size_t i = k % names.size();
         const auto partner = static_cast<std::size_t>(record.partner);
-        const resizemix::box& b = record.info.box;
-        csv << csv_field(names[i]) << ',' << record.info.method << ',' << csv_field(names[partner]) << ','
+        const resizemix::box& b = augmented ? record.info.paste_box : record.info.box;
+        csv << csv_field(output_file_name(names, static_cast<index_t>(k))) << ',' << record.info.method << ',' << csv_field(names[partner]) << ','
             << shortest_text(record.info.lambda) << ',' << b.x << ',' << b.y << ',' << b.width << ',' << b.height;
         if (labels != nullptr) {
             csv << ',' << labels->classes[i] << ',' << labels->classes[partner];
-            const auto row = result.labels.row(static_cast<Eigen::Index>(i));
-            for (Eigen::Index k = 0; k < row.size(); ++k) csv << ',' << shortest_text(row(k));
+            const auto row = result.labels.row(static_cast<Eigen::Index>(k));
+            for (Eigen::Index c = 0; c < row.size(); ++c) csv << ',' << shortest_text(row(c));
         }
         csv << '\n';
     }
@@ -103,18 +113,19 @@ std::string labels_csv(const std::vector<std::string>& names, const resizemix::b
 }
 
 nlohmann::ordered_json sample_records(const std::vector<std::string>& names, const resizemix::batch_result& result,
-                                      const label_table* labels) {
+                                      const label_table* labels, bool augmented) {
     auto records = nlohmann::ordered_json::array();
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        const resizemix::sample_record& record = result.samples[i];
+    for (std::size_t k = 0; k < result.samples.size(); ++k) {
+        const resizemix::sample_record& record = result.samples[k];
+        const std::size_t i = k % names.size();
         const auto partner = static_cast<std::size_t>(record.partner);
         nlohmann::ordered_json entry;
-        entry["file"] = names[i];
+        entry["file"] = output_file_name(names, static_cast<index_t>(k));
         entry["method"] = std::string(record.info.method);
         entry["partner"] = names[partner];
         entry["lambda"] = record.info.lambda;
         if (record.info.method == "resizemix") entry["tau"] = record.info.tau;
-        entry["box"] = box_json(record.info.box);
+        entry["box"] = box_json(augmented ? record.info.paste_box : record.info.box);
         entry["source_box"] = box_json(record.info.source_box);
         if (!record.info.paste_box.empty()) entry["paste_box"] = box_json(record.info.paste_box);
         const nlohmann::ordered_json augmentations = autoaugment_ops_json(record.info.augmentations);
@@ -128,9 +139,10 @@ nlohmann::ordered_json sample_records(const std::vector<std::string>& names, con
             entry["label"] = labels->classes[i];
             entry["partner_label"] = labels->classes[partner];
             auto& weights = entry["soft_label"] = nlohmann::ordered_json::array();
-            const auto row = result.labels.row(static_cast<Eigen::Index>(i));
-            for (Eigen::Index k = 0; k < row.size(); ++k) weights.push_back(float_for_json(row(k)));
+            const auto row = result.labels.row(static_cast<Eigen::Index>(k));
+            for (Eigen::Index c = 0; c < row.size(); ++c) weights.push_back(float_for_json(row(c)));
         }
+        if (augmented) entry["augmentations"] = augmentations_json(record.info.augmentations);
         records.push_back(std::move(entry));
     }
     return records;

@@ -33,14 +33,22 @@ struct output_plan {
 /// Checks --output-dir `given` against the rules above; throws file_error naming the folder.
 [[nodiscard]] output_plan plan_output(const std::string& given, bool overwrite);
 
-/// labels.csv: a header, then per sample `filename,method,partner,lambda,box_x,box_y,box_width,box_height`
+/// The folder copy `copy` >= 1 of a --repeat batch is written to: "repeat-<copy>".
+[[nodiscard]] std::string repeat_folder_name(resizemix::index_t copy);
+
+/// Where output sample `k` goes, relative to O: input name k % N for copy 0, else in copy k / N's folder.
+[[nodiscard]] std::string output_file_name(const std::vector<std::string>& names, resizemix::index_t k);
+
+/// labels.csv: a header, then per output sample (`names` are the input's; see output_file_name; the box is
+/// the paste box when `augmented`) `filename,method,partner,lambda,box_x,box_y,box_width,box_height`
 /// and, with `labels`, `label,partner_label,class_0..class_{K-1}`.
 [[nodiscard]] std::string labels_csv(const std::vector<std::string>& names, const resizemix::batch_result& result,
-                                     const label_table* labels);
+                                     const label_table* labels, bool augmented = false);
 
-/// labels.json's "images": per sample file, method, partner, lambda, tau (resizemix), box, source_box and,
-/// with `labels`, label, partner_label, soft_label.
+/// labels.json's "images": per output sample file, method, partner, lambda, tau (resizemix), box,
+/// source_box, with `labels` label, partner_label, soft_label, and when `augmented` the augmentations.
 [[nodiscard]] nlohmann::ordered_json sample_records(const std::vector<std::string>& names,
-                                                    const resizemix::batch_result& result, const label_table* labels);
+                                                    const resizemix::batch_result& result, const label_table* labels,
+                                                    bool augmented = false);
 
 }  // namespace resizemix_cli

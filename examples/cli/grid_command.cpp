@@ -2,7 +2,7 @@
 //
 //   resizemix grid --images A B [C ...] --out SHEET.png
 //      [--seed N] [--pairs cycle|chain]
-//      [--columns source target cutmix salient-cutmix resizemix cutout autoaugment saliency]
+//      [--columns source target cutmix salient-cutmix resizemix resizemix+ cutout autoaugment saliency]
 //      [--tile-size W H] [--scale-range MIN MAX] [--alpha A] [--box-sampling clip|inside]
 //      [--cutout-length L | --cutout-fraction F] [--cutout-holes N] [--cutout-fill V]
 //      [--max-pixels N]
@@ -21,6 +21,9 @@
 //                    point and pasted at the corresponding place (the ResizeMix
 //                    paper's "salient -> corresponding" variant, as in SaliencyMix)
 //   resizemix        ResizeMix: the whole source shrunk by tau, pasted at random
+//   resizemix+       ResizeMix+: the resizemix column's mix (the same draws), then
+//                    RandAugment(2, 9) on the mixed tile (augment_after with
+//                    rand_augment{}); its report lists the operations
 //   cutout           Cutout on the target (--cutout-*, as `mix --method cutout`)
 //   autoaugment      AutoAugment's ImageNet policy on the target (captioned with
 //                    the operations that ran; "none" when neither step ran)
@@ -53,8 +56,9 @@
 //   "tile_width", "tile_height", "seed", "columns", "box_sampling" (with a
 //   CutMix column), and "rows", each with
 //   "source", "target" and "tiles": {"column", "lambda", "box", "source_box",
-//   "tau" (resizemix), "holes" (cutout)} for every mixed column, and
-//   {"column", "augmentations"} for autoaugment.
+//   "tau" (resizemix, resizemix+), "holes" (cutout), and for resizemix+
+//   "augmentations" as `mix` lists them} for every mixed column ("box" is where
+//   the source was pasted), and {"column", "augmentations"} for autoaugment.
 //
 // ERRORS
 //   As `mix`: one line on stderr; exit 2 for a bad command line (fewer than two
@@ -78,6 +82,7 @@
 
 #include <resizemix/contrast_saliency.hpp>
 
+#include "augment_options.hpp"
 #include "autoaugment_option.hpp"
 #include "bitmap_font.hpp"
 #include "cli_common.hpp"
@@ -113,7 +118,7 @@ std::vector<std::string> column_methods(const std::vector<std::string>& columns)
     std::vector<std::string> methods;
     for (const std::string& column : columns) {
         if (column == "cutmix" || column == "salient-cutmix") methods.emplace_back("cutmix");
-        if (column == "resizemix") methods.emplace_back("resizemix");
+        if (column == "resizemix" || column == "resizemix+") methods.emplace_back("resizemix");
         if (column == "cutout") methods.emplace_back("cutout");
     }
     return methods;
@@ -125,6 +130,7 @@ std::vector<std::string> column_methods(const std::vector<std::string>& columns)
     if (column == "cutmix") return "CutMix";
     if (column == "salient-cutmix") return "salient CutMix";
     if (column == "resizemix") return "ResizeMix";
+    if (column == "resizemix+") return "ResizeMix+";
     if (column == "cutout") return "Cutout";
     if (column == "autoaugment") return "AutoAugment";
     return "source saliency";
@@ -212,6 +218,7 @@ void run_grid(const grid_options& options) {
     const resizemix::any_mixer cut_mix = make_mixer("cutmix", options.mixing);
     const resizemix::any_mixer salient_cut_mix = make_mixer("cutmix", salient);
     const resizemix::any_mixer resize_mix = make_mixer("resizemix", options.mixing);
+    const resizemix::any_mixer resize_mix_plus = resizemix::augment_after(resize_mix, resizemix::rand_augment{});
     const resizemix::any_mixer cutout = make_mixer("cutout", options.mixing);
     const resizemix::auto_augment autoaugment{.policy = resizemix::auto_augment_policy::imagenet};
 
@@ -307,15 +314,17 @@ void run_grid(const grid_options& options) {
                 const resizemix::mix_info info =
                     name == "cutmix"           ? cut_mix(source, target, cell, random)
                     : name == "salient-cutmix" ? salient_cut_mix(source, target, cell, random, saliency)
+                    : name == "resizemix+"     ? resize_mix_plus(source, target, cell, random)
                     : name == "cutout"         ? cutout(source, target, cell, random)
                                                : resize_mix(source, target, cell, random);
                 caption = lambda_caption(info.lambda);
                 nlohmann::ordered_json tile_report;
                 tile_report["column"] = name;
                 tile_report["lambda"] = info.lambda;
-                if (name == "resizemix") tile_report["tau"] = info.tau;
-                tile_report["box"] = box_json(info.box);
+                if (name == "resizemix" || name == "resizemix+") tile_report["tau"] = info.tau;
+                tile_report["box"] = box_json(name == "resizemix+" ? info.paste_box : info.box);
                 tile_report["source_box"] = box_json(info.source_box);
+                if (name == "resizemix+") tile_report["augmentations"] = augmentations_json(info.augmentations);
                 if (name == "cutout") {
                     auto& holes = tile_report["holes"] = nlohmann::ordered_json::array();
                     for (const resizemix::applied_op& hole : info.augmentations) holes.push_back(box_json(hole.region));
@@ -349,8 +358,8 @@ subcommand add_grid_command(CLI::App& parent) {
         ->check(CLI::IsMember({"cycle", "chain"}))
         ->capture_default_str();
     grid->add_option("--columns", options->columns, "Columns, in order")
-        ->check(CLI::IsMember({"source", "target", "cutmix", "salient-cutmix", "resizemix", "cutout", "autoaugment",
-                               "saliency"}))
+        ->check(CLI::IsMember({"source", "target", "cutmix", "salient-cutmix", "resizemix", "resizemix+", "cutout",
+                               "autoaugment", "saliency"}))
         ->delimiter(',')
         ->expected(1, CLI::detail::expected_max_vector_size)
         ->default_str("source target cutmix salient-cutmix resizemix");

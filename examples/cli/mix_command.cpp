@@ -7,7 +7,8 @@
 //      [--paste-region corresponding|random|salient|non-salient]
 //      [--source-saliency MAP] [--target-saliency MAP] [--saliency contrast]
 //      [--source-label I --target-label J --num-classes K [--label-smoothing E]]
-//      [--autoaugment imagenet|cifar10|svhn] [--max-pixels N]
+//      [--autoaugment imagenet|cifar10|svhn]
+//      [--randaugment N M [--augment-order after|before]] [--max-pixels N]
 //
 // WHAT IT DOES
 //   Reads S and T (PNG or JPEG), mixes S into T with the library's mixer seeded
@@ -29,6 +30,21 @@
 //   mix alone ("box" is where the source was pasted). The JSON adds
 //   "autoaugment" (P) and "augmentations": the operations that ran, in order,
 //   {"op" (torchvision's name), "magnitude" (signed)}. Images must be gray or RGB.
+//
+// RANDAUGMENT (ResizeMix+)
+//   --randaugment N M runs RandAugment (torchvision 0.14's 14 operations, N per
+//   image at magnitude bin M of 31, nearest sampling, resizemix::rand_augment)
+//   after the mix on the mixed image (--augment-order after, the default: the
+//   paper's ResizeMix+ and Table 7's "After"), or on the source and on the
+//   target each before the mix (--augment-order before). The mixer draws first,
+//   exactly as without --randaugment, then the operations: lambda, tau and the
+//   boxes are those of the mix alone ("box" is where the source was pasted,
+//   before any geometric operation moved it). The JSON adds "randaugment"
+//   {"num_ops", "magnitude", "num_magnitude_bins", "order"} and
+//   "augmentations": every operation in the order it ran, {"op" (torchvision's
+//   name), "magnitude" (signed; shear factor, pixels, degrees, factor - 1, bits
+//   or the 0-255 threshold), "sign" (+1 / -1, signed operations only), "image"
+//   ("mixed", "source" or "target")}. Images must be gray or RGB.
 //
 // METHODS AND THEIR OPTIONS (an option that does not apply is an error)
 //   resizemix  the whole source, resized by tau ~ U(MIN, MAX) (default 0.1 0.8)
@@ -97,6 +113,7 @@
 #include <resizemix/labels.hpp>
 #include <resizemix/resize.hpp>
 
+#include "augment_options.hpp"
 #include "autoaugment_option.hpp"
 #include "io/image_io.hpp"
 #include "mixer_options.hpp"
@@ -114,6 +131,7 @@ struct mix_options {
     std::string out;
     mixer_options mixing;
     autoaugment_options autoaugmenting;
+    augment_options augmenting;
     std::string source_saliency;
     std::string target_saliency;
     std::int64_t source_label = 0;
@@ -164,7 +182,12 @@ void run_mix(const mix_options& options) {
     refuse_unless_read(options.target_saliency_option, {"resizemix", "cutmix"}, methods, "--method " + options.method);
     const auto format = format_from_extension(options.out);
     if (!format) throw usage_error("--out " + options.out + ": unsupported extension (use .png, .jpg or .jpeg)");
-    const resizemix::any_mixer mixer = with_autoaugment(make_mixer(options.method, options.mixing), options.autoaugmenting);
+    check_augment_options(options.augmenting);
+    if (options.augmenting.enabled() && options.autoaugmenting.enabled()) {
+        throw usage_error("--randaugment and --autoaugment do not go together: choose one");
+    }
+    const resizemix::any_mixer mixer = with_augmentation(
+        with_autoaugment(make_mixer(options.method, options.mixing), options.autoaugmenting), options.augmenting);
     const bool labels_given = options.source_label_option->count() > 0;
     if (labels_given) check_labels(options);
     check_maps_available(options);
@@ -177,6 +200,7 @@ void run_mix(const mix_options& options) {
                          ", above JPEG's 65535 limit per side (write .png instead)");
     }
     check_autoaugment_channels(options.autoaugmenting, target.channels, "the target '" + options.target + "'");
+    check_augment_channels(options.augmenting, target.channels, "the target '" + options.target + "'");
     const decoded_image source = load_image(options.source, "source image", target.channels, max_pixels);
     resizemix::pair_saliency maps;
     if (!options.source_saliency.empty()) maps.source = load_saliency(options.source_saliency, "source saliency map", max_pixels);
@@ -208,7 +232,7 @@ void run_mix(const mix_options& options) {
     if (options.method == "resizemix") report["tau"] = info.tau;
     if (options.method == "cutmix") report["box_sampling"] = options.mixing.box_sampling;
     if (options.method != "mixup") {
-        report["box"] = box_json(options.autoaugmenting.enabled() ? info.paste_box : info.box);
+        report["box"] = box_json(options.autoaugmenting.enabled() || options.augmenting.enabled() ? info.paste_box : info.box);
         report["source_box"] = box_json(info.source_box);
     }
     if (options.method == "cutout") {
@@ -219,6 +243,10 @@ void run_mix(const mix_options& options) {
     if (options.autoaugmenting.enabled()) {
         report["autoaugment"] = options.autoaugmenting.policy;
         report["augmentations"] = autoaugment_ops_json(info.augmentations);
+    }
+    if (options.augmenting.enabled()) {
+        report["randaugment"] = augment_summary_json(options.augmenting);
+        report["augmentations"] = augmentations_json(info.augmentations);
     }
     if (labels_given) {
         const Eigen::RowVectorXf label = resizemix::soft_label(info, options.source_label, options.target_label,
@@ -251,6 +279,7 @@ subcommand add_mix_command(CLI::App& parent) {
     mix->add_option("--out", options->out, "Output image, .png or .jpg/.jpeg")->required()->type_name("FILE");
     add_mixer_options(*mix, options->mixing, {.regions = true, .saliency = true});
     add_autoaugment_option(*mix, options->autoaugmenting);
+    add_augment_options(*mix, options->augmenting);
     options->source_saliency_option =
         mix->add_option("--source-saliency", options->source_saliency, "cutmix: grayscale saliency map of the source, any size")
             ->type_name("MAP")

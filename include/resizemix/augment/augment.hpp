@@ -8,6 +8,7 @@
 #include "augment_op.hpp"
 #include "auto_augment.hpp"
 #include "batch_augmentation.hpp"
+#include "chain.hpp"
 #include "color.hpp"
 #include "cutout.hpp"
 #include "geometric.hpp"

@@ -59,6 +59,7 @@ struct applied_op {
     double magnitude = 0.0;  ///< in apply_op's units for `op`; for Cutout the side length in pixels
     augment_stage stage = augment_stage::output;
     resizemix::box region{};  ///< Cutout: the hole as filled, clipped to the image (may be empty); else empty
+    std::uint8_t link = 0;  ///< in a chain (chain.hpp), which of its augmenters drew it; 0 elsewhere
     friend bool operator==(const applied_op&, const applied_op&) = default;
 };
 

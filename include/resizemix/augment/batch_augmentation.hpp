@@ -5,7 +5,9 @@
 // row follows it. The paper's ResizeMix+ uses repeats = 2 ("enlarging scale 2").
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <span>
 #include <utility>
 
@@ -23,21 +25,19 @@ namespace resizemix {
     return copy == 0 ? seed : detail::mix64(seed ^ detail::mix64(copy * detail::golden_gamma));
 }
 
-/// Mixes `repeats` copies of `input` into `output` (repeats x N samples, same C x H x W, not
-/// overlapping the input): copy r is mix_batch with options.seed replaced by repeat_seed(seed, r),
-/// so every copy has its own pairing and its own per-sample draws, independent of the thread count.
-/// Records and label rows come copy after copy; partners index the input. Memory: the output holds
-/// repeats x N images; nothing else beyond what each mix_batch call needs.
-template <mixer Mixer, class InputT, class T, saliency_provider Provider = no_saliency>
-batch_result mix_batch_repeated(const Mixer& mixer, batch_view<InputT> input, std::span<const std::int64_t> labels,
-                                batch_view<T> output, index_t repeats, const batch_options& options = {},
-                                Provider&& saliency = {}) {
-    if (repeats < 1) detail::fail("mix_batch_repeated", "repeats must be at least 1, got ", repeats);
-    if (input.empty() || output.empty()) detail::fail("mix_batch_repeated", "input and output must be non-empty views");
+namespace detail {
+
+/// The loop both mix_batch_repeated overloads share: `mix_copy(part, copy_options)` mixes one copy
+/// into its slice of `output` with its seed; records and label rows are appended copy after copy.
+template <class InputT, class T, class MixCopy>
+batch_result mix_repeated_copies(batch_view<InputT> input, batch_view<T> output, index_t repeats,
+                                 const batch_options& options, MixCopy&& mix_copy) {
+    if (repeats < 1) fail("mix_batch_repeated", "repeats must be at least 1, got ", repeats);
+    if (input.empty() || output.empty()) fail("mix_batch_repeated", "input and output must be non-empty views");
     const index_t count = input.count();
-    if (output.count() != detail::checked_product("mix_batch_repeated", "repeats * count", repeats, count)) {
-        detail::fail("mix_batch_repeated", "output has ", output.count(), " samples but repeats x count = ", repeats,
-                     " x ", count, " = ", repeats * count);
+    if (output.count() != checked_product("mix_batch_repeated", "repeats * count", repeats, count)) {
+        fail("mix_batch_repeated", "output has ", output.count(), " samples but repeats x count = ", repeats, " x ",
+             count, " = ", repeats * count);
     }
     batch_result result;
     for (index_t copy = 0; copy < repeats; ++copy) {
@@ -46,7 +46,7 @@ batch_result mix_batch_repeated(const Mixer& mixer, batch_view<InputT> input, st
                                  output.stride(2), output.stride(3));
         batch_options copy_options = options;
         copy_options.seed = repeat_seed(options.seed, static_cast<std::uint64_t>(copy));
-        batch_result part_result = mix_batch(mixer, input, labels, part, copy_options, saliency);
+        batch_result part_result = mix_copy(part, copy_options);
         result.samples.insert(result.samples.end(), std::make_move_iterator(part_result.samples.begin()),
                               std::make_move_iterator(part_result.samples.end()));
         if (part_result.labels.size() > 0) {
@@ -56,6 +56,35 @@ batch_result mix_batch_repeated(const Mixer& mixer, batch_view<InputT> input, st
         result.scratch_elements = std::max(result.scratch_elements, part_result.scratch_elements);
     }
     return result;
+}
+
+}  // namespace detail
+
+/// Mixes `repeats` copies of `input` into `output` (repeats x N samples, same C x H x W, not
+/// overlapping the input): copy r is mix_batch with options.seed replaced by repeat_seed(seed, r),
+/// so every copy has its own pairing and its own per-sample draws, independent of the thread count.
+/// Records and label rows come copy after copy; partners index the input. Memory: the output holds
+/// repeats x N images; nothing else beyond what each mix_batch call needs.
+template <mixer Mixer, class InputT, class T, saliency_provider Provider = no_saliency>
+batch_result mix_batch_repeated(const Mixer& mixer, batch_view<InputT> input, std::span<const std::int64_t> labels,
+                                batch_view<T> output, index_t repeats, const batch_options& options = {},
+                                Provider&& saliency = {}) {
+    const auto mix_copy = [&](batch_view<T> part, const batch_options& copy_options) {
+        return mix_batch(mixer, input, labels, part, copy_options, saliency);
+    };
+    return detail::mix_repeated_copies(input, output, repeats, options, mix_copy);
+}
+
+/// mix_batch_repeated with dense targets (N x K, one row per input sample, as mix_batch takes them):
+/// label row r * N + i is mixed from the rows of sample i and its partner in copy r.
+template <mixer Mixer, class InputT, class T, class Derived, saliency_provider Provider = no_saliency>
+batch_result mix_batch_repeated(const Mixer& mixer, batch_view<InputT> input,
+                                const Eigen::MatrixBase<Derived>& targets, batch_view<T> output, index_t repeats,
+                                const batch_options& options = {}, Provider&& saliency = {}) {
+    const auto mix_copy = [&](batch_view<T> part, const batch_options& copy_options) {
+        return mix_batch(mixer, input, targets, part, copy_options, saliency);
+    };
+    return detail::mix_repeated_copies(input, output, repeats, options, mix_copy);
 }
 
 }  // namespace resizemix

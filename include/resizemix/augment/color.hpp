@@ -23,8 +23,13 @@ namespace resizemix {
 
 namespace detail {
 
+/// The largest magnitude a blending operation takes. torchvision has no bound, but its float32
+/// blend overflows (inf - inf: NaN pixels) once the factor nears 1e36; a million is far beyond
+/// any useful factor (RandAugment's range is +-0.9) and keeps every product finite.
+inline constexpr double max_blend_magnitude = 1e6;
+
 /// The float32 weights of torchvision's _blend for factor 1 + magnitude, after the checks every
-/// blending operation makes (torchvision refuses negative factors).
+/// blending operation makes (torchvision refuses negative factors; see max_blend_magnitude).
 struct blend_weights {
     float ratio;
     float complement;
@@ -38,6 +43,10 @@ blend_weights prepare_blend(const char* function, const image_view<SourceT>& sou
     check_finite(function, "magnitude", magnitude);
     if (!(1.0 + magnitude >= 0.0)) {
         fail(function, "magnitude must be at least -1 (the factor 1 + magnitude is negative), got ", magnitude);
+    }
+    if (!(magnitude <= max_blend_magnitude)) {
+        fail(function, "magnitude must be at most 1e6 (the factor 1 + magnitude would overflow the float32 blend), got ",
+             magnitude);
     }
     return {static_cast<float>(1.0 + magnitude), static_cast<float>(1.0 - (1.0 + magnitude))};
 }
@@ -58,7 +67,7 @@ float gray_at(const image_view<const T>& in, index_t y, index_t x) {
 
 }  // namespace detail
 
-/// Brightness: blend with black by factor 1 + magnitude (magnitude >= -1; RandAugment uses +-0.9).
+/// Brightness: blend with black by factor 1 + magnitude (-1 <= magnitude <= 1e6; RandAugment uses +-0.9).
 template <class SourceT, class T>
 void brightness(image_view<SourceT> source, image_view<T> destination, double magnitude) {
     const auto weights = detail::prepare_blend("brightness", source, destination, magnitude);
