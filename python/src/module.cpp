@@ -419,6 +419,13 @@ const char* stage_name(resizemix::augment_stage stage) {
     return "unknown";
 }
 
+resizemix::augment_stage stage_from(const std::string& text) {
+    if (text == "output") return resizemix::augment_stage::output;
+    if (text == "source") return resizemix::augment_stage::source;
+    if (text == "target") return resizemix::augment_stage::target;
+    value_error("stage must be 'output', 'source' or 'target', got '" + text + "'");
+}
+
 /// The geometric operations sample nearest or bilinear only.
 resizemix::interpolation warp_interpolation_from(const std::string& text) {
     if (text == "nearest") return resizemix::interpolation::nearest;
@@ -1060,13 +1067,7 @@ PYBIND11_MODULE(_core, m) {
                                       "signed magnitude in apply_op's units, and stage: 'output' (the augmented or "
                                       "mixed image), 'source' or 'target' (augment_before).")
         .def(py::init([](const std::string& op, double magnitude, const std::string& stage) {
-                 if (stage != "output" && stage != "source" && stage != "target") {
-                     value_error("stage must be 'output', 'source' or 'target', got '" + stage + "'");
-                 }
-                 return resizemix::applied_op{op_from(op), magnitude,
-                                              stage == "output" ? resizemix::augment_stage::output
-                                              : stage == "source" ? resizemix::augment_stage::source
-                                                                  : resizemix::augment_stage::target};
+                 return resizemix::applied_op{op_from(op), magnitude, stage_from(stage)};
              }),
              py::arg("op"), py::arg("magnitude") = 0.0, py::arg("stage") = "output")
         .def_property_readonly("op", [](const resizemix::applied_op& a) { return op_name(a.op); })
@@ -1077,11 +1078,8 @@ PYBIND11_MODULE(_core, m) {
         .def(py::pickle(
             [](const resizemix::applied_op& a) { return py::make_tuple(op_name(a.op), a.magnitude, stage_name(a.stage)); },
             [](const py::tuple& state) {
-                const auto stage = state[2].cast<std::string>();
                 return resizemix::applied_op{op_from(state[0].cast<std::string>()), state[1].cast<double>(),
-                                             stage == "source"   ? resizemix::augment_stage::source
-                                             : stage == "target" ? resizemix::augment_stage::target
-                                                                 : resizemix::augment_stage::output};
+                                             stage_from(state[2].cast<std::string>())};
             }));
 
     py::tuple ops(resizemix::augment_op_count);
