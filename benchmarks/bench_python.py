@@ -5,7 +5,8 @@
    tensors) against resizemix::mix_batch called from C++ (resizemix_bench_binding)
    on the same workload with the same options: W1 = batch 256 of 32x32x3,
    W2 = batch 64 of 224x224x3, uint8 HWC and float CHW, in place, 1 thread,
-   10 classes of soft labels. The two are timed in alternating rounds, so both
+   10 classes of soft labels; ResizeMix, CutMix, and ResizeMix+ (RandAugment
+   after the mix: augment_after(ResizeMix(), RandAugment())). The two are timed in alternating rounds, so both
    see the same machine load; each round's figure is the median of its calls,
    and the ratio reported is the median over rounds of python / C++. With
    --instructions, the same calls are also counted in instructions under
@@ -42,7 +43,17 @@ OVERHEAD_CASES = [  # workload, pixels, method, calls per round
     ("W2", "u8hwc", "resizemix", 20),
     ("W2", "f32chw", "resizemix", 10),
     ("W2", "u8hwc", "cutmix", 40),
+    ("W1", "u8hwc", "resizemix_plus", 50),
+    ("W2", "u8hwc", "resizemix_plus", 10),
 ]
+
+
+def make_mixer(resizemix, method):
+    if method == "cutmix":
+        return resizemix.CutMix()
+    if method == "resizemix_plus":
+        return resizemix.augment_after(resizemix.ResizeMix(), resizemix.RandAugment())
+    return resizemix.ResizeMix()
 
 
 def batch(workload, pixels, generator):
@@ -74,7 +85,7 @@ def overhead(resizemix, torch, program, rounds):
         tensor = torch.from_numpy(images.copy()) if torch else None
         labels = np.arange(len(images)) % 10
         label_tensor = torch.from_numpy(labels) if torch else None
-        mixer = resizemix.CutMix() if method == "cutmix" else resizemix.ResizeMix()
+        mixer = make_mixer(resizemix, method)
         layout = "nhwc" if pixels == "u8hwc" else "nchw"
 
         def call(pixels_object, label_object):
@@ -131,7 +142,7 @@ def child(resizemix, workload, pixels, method, calls):
     """What --instructions counts: calls + 3 mix_batch calls on one workload, nothing else timed."""
     images = batch(workload, pixels, np.random.default_rng(1))
     labels = np.arange(len(images)) % 10
-    mixer = resizemix.CutMix() if method == "cutmix" else resizemix.ResizeMix()
+    mixer = make_mixer(resizemix, method)
     layout = "nhwc" if pixels == "u8hwc" else "nchw"
     for _ in range(calls + 3):
         resizemix.mix_batch(mixer, images, labels, num_classes=10, seed=2024, threads=1, layout=layout)
