@@ -19,8 +19,9 @@
 // --pair STREAM mixes sample 0 (source) into sample 1 (target) with rng(seed, STREAM)
 // and writes that one image. one_of is one_of(weighted{resize_mix, 0.5},
 // weighted{cut_mix, 0.5}) and sometimes is sometimes(resize_mix, 0.5), both
-// with the parameters given. --augment wraps resizemix or cutmix in
-// augment_after / augment_before with that rand_augment; --repeats R > 1 runs
+// with the parameters given. --augment after is augment_after(resize_mix, rand_augment)
+// (ResizeMix+), --augment before is augment_before(cut_mix, rand_augment), each with
+// the --mixer (resizemix, cutmix) and policy options given; --repeats R > 1 runs
 // mix_batch_repeated into R x N samples. --op applies one operation (by its
 // torchvision name) to every sample; --rand-augment augments sample i with
 // rng(seed, i) and writes its ops as records. Records of pipelines end with
@@ -243,17 +244,12 @@ void dispatch(const arguments& args) {
                                                      ? resizemix::box_sampling::inside
                                                      : resizemix::box_sampling::clip};
     const std::string method = text(args, "mixer", "resizemix");
-    if (args.count("augment") && (method == "resizemix" || method == "cutmix")) {
+    if (args.count("augment")) {  // one pipeline type per order: each costs seconds of compile time
         const bool after = text(args, "augment") == "after";
-        const resizemix::rand_augment policy = policy_of(args);
-        if (method == "resizemix") {
-            return after ? run<T>(args, resizemix::augment_after(resize, policy))
-                         : run<T>(args, resizemix::augment_before(resize, policy));
-        }
-        return after ? run<T>(args, resizemix::augment_after(cut, policy))
-                     : run<T>(args, resizemix::augment_before(cut, policy));
+        if (after && method == "resizemix") return run<T>(args, resizemix::augment_after(resize, policy_of(args)));
+        if (!after && method == "cutmix") return run<T>(args, resizemix::augment_before(cut, policy_of(args)));
+        throw std::runtime_error("--augment after takes --mixer resizemix, --augment before --mixer cutmix");
     }
-    if (args.count("augment")) throw std::runtime_error("--augment takes --mixer resizemix or cutmix");
     if (method == "resizemix") return run<T>(args, resize);
     if (method == "cutmix") return run<T>(args, cut);
     if (method == "mixup") return run<T>(args, resizemix::mixup{.alpha = std::stof(text(args, "alpha", "1"))});
