@@ -393,16 +393,17 @@ struct py_sometimes : py_mixer {
 
 // --- Augmentation ------------------------------------------------------------------
 
-/// The Python names of augment_op, in its order (the C++ enumerators).
-constexpr std::array<const char*, resizemix::augment_op_count> op_names{
-    "identity", "shear_x",    "shear_y",  "translate_x", "translate_y", "rotate",        "brightness",
-    "color",    "contrast",   "sharpness", "posterize",  "solarize",    "auto_contrast", "equalize"};
+/// The Python names of augment_op, in its order (the C++ enumerators): RandAugment's 14, then
+/// invert (AutoAugment) and cutout (recorded by Cutout, not runnable by apply_op).
+constexpr std::array<const char*, resizemix::augment_op_value_count> op_names{
+    "identity", "shear_x",   "shear_y",   "translate_x", "translate_y",   "rotate",   "brightness", "color",
+    "contrast", "sharpness", "posterize", "solarize",    "auto_contrast", "equalize", "invert",     "cutout"};
 
 const char* op_name(resizemix::augment_op op) { return op_names[static_cast<std::size_t>(op)]; }
 
 /// An operation by its Python name ("shear_x") or torchvision's ("ShearX").
 resizemix::augment_op op_from(const std::string& text) {
-    for (int k = 0; k < resizemix::augment_op_count; ++k) {
+    for (int k = 0; k < resizemix::augment_op_value_count; ++k) {
         const auto op = static_cast<resizemix::augment_op>(k);
         if (text == op_name(op) || text == resizemix::to_string(op)) return op;
     }
@@ -415,6 +416,7 @@ const char* stage_name(resizemix::augment_stage stage) {
         case resizemix::augment_stage::output: return "output";
         case resizemix::augment_stage::source: return "source";
         case resizemix::augment_stage::target: return "target";
+        case resizemix::augment_stage::mix: return "mix";
     }
     return "unknown";
 }
@@ -423,7 +425,16 @@ resizemix::augment_stage stage_from(const std::string& text) {
     if (text == "output") return resizemix::augment_stage::output;
     if (text == "source") return resizemix::augment_stage::source;
     if (text == "target") return resizemix::augment_stage::target;
-    value_error("stage must be 'output', 'source' or 'target', got '" + text + "'");
+    if (text == "mix") return resizemix::augment_stage::mix;
+    value_error("stage must be 'output', 'source', 'target' or 'mix', got '" + text + "'");
+}
+
+resizemix::applied_op applied_op_from(const std::string& op, double magnitude, const std::string& stage) {
+    resizemix::applied_op step;
+    step.op = op_from(op);
+    step.magnitude = magnitude;
+    step.stage = stage_from(stage);
+    return step;
 }
 
 /// The geometric operations sample nearest or bilinear only.
@@ -1067,7 +1078,7 @@ PYBIND11_MODULE(_core, m) {
                                       "signed magnitude in apply_op's units, and stage: 'output' (the augmented or "
                                       "mixed image), 'source' or 'target' (augment_before).")
         .def(py::init([](const std::string& op, double magnitude, const std::string& stage) {
-                 return resizemix::applied_op{op_from(op), magnitude, stage_from(stage)};
+                 return applied_op_from(op, magnitude, stage);
              }),
              py::arg("op"), py::arg("magnitude") = 0.0, py::arg("stage") = "output")
         .def_property_readonly("op", [](const resizemix::applied_op& a) { return op_name(a.op); })
@@ -1078,8 +1089,8 @@ PYBIND11_MODULE(_core, m) {
         .def(py::pickle(
             [](const resizemix::applied_op& a) { return py::make_tuple(op_name(a.op), a.magnitude, stage_name(a.stage)); },
             [](const py::tuple& state) {
-                return resizemix::applied_op{op_from(state[0].cast<std::string>()), state[1].cast<double>(),
-                                             stage_from(state[2].cast<std::string>())};
+                return applied_op_from(state[0].cast<std::string>(), state[1].cast<double>(),
+                                       state[2].cast<std::string>());
             }));
 
     py::tuple ops(resizemix::augment_op_count);
