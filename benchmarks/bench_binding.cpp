@@ -1,12 +1,13 @@
 // benchmarks/bench_binding.cpp: the C++ side of benchmarks/bench_python.py.
 //
 // Times resizemix::mix_batch called directly from C++ on one workload (W1 or W2,
-// uint8 HWC or float CHW, ResizeMix or CutMix, in place, 1 thread) with the
+// uint8 HWC or float CHW, ResizeMix, CutMix or ResizeMix+ = augment_after(resize_mix{},
+// rand_augment{}), in place, 1 thread) with the
 // same options the Python script passes to resizemix.mix_batch, so the ratio of
 // the two is the binding's overhead. Prints the median seconds per call of
 // `--calls` calls (after 3 untimed ones). The Python script runs this program
 // and its own loop in alternation, so both see the same machine load.
-//   resizemix_bench_binding --workload W1|W2 --pixels u8hwc|f32chw --method resizemix|cutmix --calls K
+//   resizemix_bench_binding --workload W1|W2 --pixels u8hwc|f32chw --method resizemix|cutmix|resizemix_plus --calls K
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -16,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <resizemix/augment/pipeline.hpp>
+#include <resizemix/augment/rand_augment.hpp>
 #include <resizemix/batch.hpp>
 #include <resizemix/mixers/cutmix.hpp>
 #include <resizemix/mixers/resizemix.hpp>
@@ -71,8 +74,14 @@ int main(int argc, char** argv) {
         else if (std::strcmp(argv[k], "--method") == 0) method = argv[k + 1];
         else if (std::strcmp(argv[k], "--calls") == 0) calls = std::max(1, std::atoi(argv[k + 1]));
     }
-    const double seconds = method == "cutmix" ? run(workload, pixels, resizemix::cut_mix{}, calls)
-                                              : run(workload, pixels, resizemix::resize_mix{}, calls);
+    double seconds = 0.0;
+    if (method == "cutmix") {
+        seconds = run(workload, pixels, resizemix::cut_mix{}, calls);
+    } else if (method == "resizemix_plus") {
+        seconds = run(workload, pixels, resizemix::augment_after(resizemix::resize_mix{}, resizemix::rand_augment{}), calls);
+    } else {
+        seconds = run(workload, pixels, resizemix::resize_mix{}, calls);
+    }
     std::printf("%.9g\n", seconds);
     return seconds > 0.0 ? 0 : 1;
 }

@@ -5,7 +5,8 @@
    tensors) against resizemix::mix_batch called from C++ (resizemix_bench_binding)
    on the same workload with the same options: W1 = batch 256 of 32x32x3,
    W2 = batch 64 of 224x224x3, uint8 HWC and float CHW, in place, 1 thread,
-   10 classes of soft labels. The two are timed in alternating rounds, so both
+   10 classes of soft labels; ResizeMix, CutMix, and ResizeMix+ (RandAugment
+   after the mix: augment_after(ResizeMix(), RandAugment())). The two are timed in alternating rounds, so both
    see the same machine load; each round's figure is the median of its calls,
    and the ratio reported is the median over rounds of python / C++. With
    --instructions, the same calls are also counted in instructions under
@@ -42,7 +43,21 @@ OVERHEAD_CASES = [  # workload, pixels, method, calls per round
     ("W2", "u8hwc", "resizemix", 20),
     ("W2", "f32chw", "resizemix", 10),
     ("W2", "u8hwc", "cutmix", 40),
+    ("W1", "u8hwc", "resizemix_plus", 50),
+    ("W2", "u8hwc", "resizemix_plus", 5),
 ]
+
+
+# Under callgrind a W2 ResizeMix+ call takes minutes: its overhead is measured in wall clock only.
+INSTRUCTION_CASES = [case for case in OVERHEAD_CASES if case[:3] != ("W2", "u8hwc", "resizemix_plus")]
+
+
+def make_mixer(resizemix, method):
+    if method == "cutmix":
+        return resizemix.CutMix()
+    if method == "resizemix_plus":
+        return resizemix.augment_after(resizemix.ResizeMix(), resizemix.RandAugment())
+    return resizemix.ResizeMix()
 
 
 def batch(workload, pixels, generator):
@@ -74,7 +89,7 @@ def overhead(resizemix, torch, program, rounds):
         tensor = torch.from_numpy(images.copy()) if torch else None
         labels = np.arange(len(images)) % 10
         label_tensor = torch.from_numpy(labels) if torch else None
-        mixer = resizemix.CutMix() if method == "cutmix" else resizemix.ResizeMix()
+        mixer = make_mixer(resizemix, method)
         layout = "nhwc" if pixels == "u8hwc" else "nchw"
 
         def call(pixels_object, label_object):
@@ -111,8 +126,12 @@ def instructions(build_dir, program):
     print("| workload | pixels | method | C++ | Python | Python / C++ |")
     print("|---|---|---|---|---|---|")
     rows = []
-    for workload, pixels, method, _ in OVERHEAD_CASES:
+    for workload, pixels, method, _ in INSTRUCTION_CASES:
         few, more = (2, 7) if workload == "W2" else (4, 14)
+        if method == "cutmix":
+            # ~1M instructions a call: the Python run's own run-to-run jitter (allocation, hashing;
+            # ~0.5M) would be a tenth of 5 calls' difference, so count 40 more calls instead.
+            more = few + 40
         cpp_command = [program, "--workload", workload, "--pixels", pixels, "--method", method, "--calls"]
         # The C++ program adds 3 untimed calls to --calls; so does the child below.
         cpp = (collected_instructions(cpp_command + [str(more)]) - collected_instructions(cpp_command + [str(few)]))
@@ -131,7 +150,7 @@ def child(resizemix, workload, pixels, method, calls):
     """What --instructions counts: calls + 3 mix_batch calls on one workload, nothing else timed."""
     images = batch(workload, pixels, np.random.default_rng(1))
     labels = np.arange(len(images)) % 10
-    mixer = resizemix.CutMix() if method == "cutmix" else resizemix.ResizeMix()
+    mixer = make_mixer(resizemix, method)
     layout = "nhwc" if pixels == "u8hwc" else "nchw"
     for _ in range(calls + 3):
         resizemix.mix_batch(mixer, images, labels, num_classes=10, seed=2024, threads=1, layout=layout)

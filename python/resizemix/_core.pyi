@@ -8,9 +8,29 @@ Region = Literal["random", "corresponding", "salient", "non-salient", "non_salie
 Box = Tuple[int, int, int, int]  # x, y, width, height
 Pixels = Any  # a uint8 / float32 NumPy array (or buffer) or a CPU torch.Tensor
 Map = Any  # a 2-D array-like of numbers (height, width)
+OpName = Literal[
+    "identity", "shear_x", "shear_y", "translate_x", "translate_y", "rotate", "brightness",
+    "color", "contrast", "sharpness", "posterize", "solarize", "auto_contrast", "equalize",
+]
+Stage = Literal["output", "source", "target"]
+ImageLayout = Optional[Literal["chw", "hwc", "nchw", "nhwc"]]  # None: 'chw' (3-D) or 'nchw' (4-D)
+Fill = Union[None, float, Sequence[float]]  # 0-255 scale, one value or one per channel
+
+OPS: Tuple[str, ...]  # the 14 operation names, in C++ augment_op order
 
 class Error(ValueError):
     """resizemix::error: a bad value; the message names the argument."""
+
+class AppliedOp:
+    """One augmentation operation as it ran (op name, signed magnitude in apply_op's units, stage)."""
+    def __init__(self, op: str, magnitude: float = 0.0, stage: Stage = "output") -> None: ...
+    @property
+    def op(self) -> OpName: ...
+    @property
+    def magnitude(self) -> float: ...
+    @property
+    def stage(self) -> Stage: ...
+    def __eq__(self, other: object) -> bool: ...
 
 class MixInfo:
     """What one mix did."""
@@ -26,6 +46,10 @@ class MixInfo:
     def method(self) -> str: ...
     @property
     def choice(self) -> int: ...
+    @property
+    def augmentations(self) -> list[AppliedOp]: ...
+    @property
+    def paste_box(self) -> Box: ...
 
 class SampleRecord(MixInfo):
     """What happened to one sample of mix_batch: a MixInfo and the partner."""
@@ -50,6 +74,10 @@ class BatchRecords:
     def source_box(self) -> npt.NDArray[np.int64]: ...
     @property
     def method(self) -> list[str]: ...
+    @property
+    def paste_box(self) -> npt.NDArray[np.int64]: ...
+    @property
+    def augmentations(self) -> list[list[AppliedOp]]: ...
 
 class SaliencyQuery:
     """What a saliency callback is asked for."""
@@ -118,6 +146,111 @@ class Sometimes(Mixer):
     @property
     def probability(self) -> float: ...
 
+class RandAugment:
+    """RandAugment as torchvision 0.14 defines it (picklable); call it on one image."""
+    def __init__(
+        self,
+        num_ops: int = 2,
+        magnitude: int = 9,
+        num_magnitude_bins: int = 31,
+        interpolation: Literal["nearest", "bilinear"] = "nearest",
+        fill: Fill = None,
+    ) -> None: ...
+    @property
+    def num_ops(self) -> int: ...
+    @property
+    def magnitude(self) -> int: ...
+    @property
+    def num_magnitude_bins(self) -> int: ...
+    @property
+    def interpolation(self) -> str: ...
+    @property
+    def fill(self) -> Optional[list[float]]: ...
+    def magnitude_of(self, op: str, height: int, width: int) -> float:
+        """The unsigned magnitude of `op` at this policy's bin for a height x width image."""
+    def __call__(
+        self,
+        image: Pixels,
+        out: Optional[Pixels] = None,
+        *,
+        seed: int = 0,
+        stream: int = 0,
+        layout: Optional[Literal["chw", "hwc"]] = None,
+    ) -> list[AppliedOp]:
+        """Augments one 3-D image in place (or into out) with rng(seed, stream); returns the ops that ran."""
+
+class AugmentedMixer(Mixer):
+    """A mixer with RandAugment after it (ResizeMix+) or before it; records list the ops."""
+    def __init__(self, mixer: Mixer, augmenter: RandAugment, order: Literal["after", "before"] = "after") -> None: ...
+    @property
+    def mixer(self) -> Mixer: ...
+    @property
+    def augmenter(self) -> RandAugment: ...
+    @property
+    def order(self) -> Literal["after", "before"]: ...
+
+def augment_after(mixer: Mixer, augmenter: RandAugment) -> AugmentedMixer:
+    """Mix, then augment the mixed image: augment_after(ResizeMix(), RandAugment()) is ResizeMix+."""
+
+def augment_before(mixer: Mixer, augmenter: RandAugment) -> AugmentedMixer:
+    """Augment source and target each on its own, then mix (the paper's Table 7 control)."""
+
+def apply_op(
+    op: str,
+    image: Pixels,
+    magnitude: float = 0.0,
+    out: Optional[Pixels] = None,
+    *,
+    layout: ImageLayout = None,
+    interpolation: Literal["nearest", "bilinear"] = "nearest",
+    fill: Fill = None,
+) -> None:
+    """Runs one operation (a name in OPS or torchvision's) with an explicit magnitude, in place or into out."""
+
+def shear_x(image: Pixels, magnitude: float, out: Optional[Pixels] = None, *, layout: ImageLayout = None,
+            interpolation: Literal["nearest", "bilinear"] = "nearest", fill: Fill = None) -> None:
+    """ShearX: output (x, y) reads the source at (x + magnitude * (y + 0.5), y)."""
+
+def shear_y(image: Pixels, magnitude: float, out: Optional[Pixels] = None, *, layout: ImageLayout = None,
+            interpolation: Literal["nearest", "bilinear"] = "nearest", fill: Fill = None) -> None:
+    """ShearY: output (x, y) reads the source at (x, y + magnitude * (x + 0.5))."""
+
+def translate_x(image: Pixels, pixels: float, out: Optional[Pixels] = None, *, layout: ImageLayout = None,
+                interpolation: Literal["nearest", "bilinear"] = "nearest", fill: Fill = None) -> None:
+    """TranslateX: moves the image right by `pixels` (truncated toward zero)."""
+
+def translate_y(image: Pixels, pixels: float, out: Optional[Pixels] = None, *, layout: ImageLayout = None,
+                interpolation: Literal["nearest", "bilinear"] = "nearest", fill: Fill = None) -> None:
+    """TranslateY: moves the image down by `pixels` (truncated toward zero)."""
+
+def rotate(image: Pixels, degrees: float, out: Optional[Pixels] = None, *, layout: ImageLayout = None,
+           interpolation: Literal["nearest", "bilinear"] = "nearest", fill: Fill = None) -> None:
+    """Rotate: turns the image counter-clockwise by `degrees` about its centre."""
+
+def brightness(image: Pixels, magnitude: float, out: Optional[Pixels] = None, *, layout: ImageLayout = None) -> None:
+    """Brightness: blend with black by factor 1 + magnitude."""
+
+def color(image: Pixels, magnitude: float, out: Optional[Pixels] = None, *, layout: ImageLayout = None) -> None:
+    """Color: blend with the grayscale image by factor 1 + magnitude."""
+
+def contrast(image: Pixels, magnitude: float, out: Optional[Pixels] = None, *, layout: ImageLayout = None) -> None:
+    """Contrast: blend with the grayscale mean by factor 1 + magnitude."""
+
+def sharpness(image: Pixels, magnitude: float, out: Optional[Pixels] = None, *, layout: ImageLayout = None) -> None:
+    """Sharpness: blend with torchvision's smoothed image by factor 1 + magnitude."""
+
+def posterize(image: Pixels, bits: int, out: Optional[Pixels] = None, *, layout: ImageLayout = None) -> None:
+    """Posterize: keep the top `bits` bits (0-8) of each level."""
+
+def solarize(image: Pixels, threshold: float, out: Optional[Pixels] = None, *, layout: ImageLayout = None) -> None:
+    """Solarize: invert every pixel at or above `threshold` (0-255 scale for both dtypes)."""
+
+def auto_contrast(image: Pixels, out: Optional[Pixels] = None, *, layout: ImageLayout = None) -> None:
+    """AutoContrast: stretch each channel to the full range."""
+
+def equalize(image: Pixels, out: Optional[Pixels] = None, *, layout: ImageLayout = None) -> None:
+    """Equalize: torchvision's per-channel histogram equalization."""
+
 def one_of(branches: Sequence[Union[Mixer, Tuple[Mixer, float]]]) -> OneOf:
     """Picks one branch per sample with probability weight / total (a bare mixer weighs 1)."""
 
@@ -158,5 +291,8 @@ def mix_batch(
     per_batch: bool = False,
     layout: Literal["nchw", "nhwc"] = "nchw",
     saliency: Union[None, Any, SaliencyCallback] = None,
+    repeats: int = 1,
 ) -> Tuple[Any, BatchRecords]:
-    """Mixes every sample with its partner (in place when out is None); returns (soft_labels, records)."""
+    """Mixes every sample with its partner (in place when out is None); returns (soft_labels, records).
+
+    repeats > 1: batch augmentation into out (repeats x N samples), as C++ mix_batch_repeated."""

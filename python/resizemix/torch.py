@@ -14,6 +14,11 @@ Every batch draws from its own stream (seed, epoch, step, rank): DataLoader hand
 batch k of an epoch to worker k % num_workers, so a worker's j-th batch is
 batch k = j * num_workers + worker_id, and the mixed epoch is the same bytes
 whatever the number of workers (given the same batches in the same order).
+
+ResizeMix+ (the paper's best recipe: RandAugment after the mix, batch augmentation x2):
+
+    collate = MixCollate(resizemix.augment_after(resizemix.ResizeMix(), resizemix.RandAugment()),
+                         num_classes=10, repeats=2)   # batches of 2 x batch_size samples
 """
 
 from __future__ import annotations
@@ -29,10 +34,11 @@ __all__ = ["MixCollate"]
 
 
 class MixCollate:
-    """Stacks (image, label) samples and mixes the batch in place.
+    """Stacks (image, label) samples and mixes the batch in place (into a new batch with repeats > 1).
 
     Args:
-        mixer: a resizemix mixer (ResizeMix, CutMix, Mixup, one_of, sometimes).
+        mixer: a resizemix mixer (ResizeMix, CutMix, Mixup, one_of, sometimes, augment_after,
+            augment_before).
         num_classes: the number of classes; labels become (N, num_classes) soft targets.
         label_smoothing: eps of (1 - eps) * mixed + eps / num_classes.
         seed: the run's seed; with the epoch and the batch index it fixes every draw.
@@ -45,6 +51,8 @@ class MixCollate:
             Images should come out as uint8 or float32 CPU tensors (mixed where they
             lie); other dtypes are converted to float32 first.
         rank: the data-parallel rank of this process, so ranks draw differently.
+        repeats: batch augmentation: each batch of N becomes repeats x N samples, copy r of
+            sample i at r * N + i with draws of its own (mix_batch's repeats=).
 
     Call set_epoch(epoch) before iterating each epoch, as with DistributedSampler:
     workers are started per epoch (unless persistent_workers=True, in which case the
@@ -63,11 +71,14 @@ class MixCollate:
         pairing: str = "shuffle",
         collate: Callable[[Sequence[Any]], Any] = default_collate,
         rank: int = 0,
+        repeats: int = 1,
     ) -> None:
         if not isinstance(mixer, _core.Mixer):
             raise TypeError(f"mixer must be a resizemix mixer, got {type(mixer).__name__}")
         if num_classes < 1:
             raise ValueError(f"num_classes must be at least 1, got {num_classes}")
+        if repeats < 1:
+            raise ValueError(f"repeats must be at least 1, got {repeats}")
         self.mixer = mixer
         self.num_classes = num_classes
         self.label_smoothing = label_smoothing
@@ -77,6 +88,7 @@ class MixCollate:
         self.pairing = pairing
         self.collate = collate
         self.rank = rank
+        self.repeats = repeats
         self.epoch = 0
         self._batches_made = 0  # in this process: each worker has its own copy
 
@@ -101,10 +113,15 @@ class MixCollate:
         labels = torch.as_tensor(labels, dtype=torch.int64)
         stream = self.stream_arguments(self.batch_index())
         self._batches_made += 1
+        out = None
+        if self.repeats > 1:
+            out = images.new_empty((self.repeats * images.shape[0], *images.shape[1:]))
         soft_targets, _ = _core.mix_batch(
             self.mixer,
             images,
             labels,
+            out,
+            repeats=self.repeats,
             num_classes=self.num_classes,
             label_smoothing=self.label_smoothing,
             threads=self.threads,
@@ -112,7 +129,7 @@ class MixCollate:
             layout=self.layout,
             **stream,
         )
-        return images, soft_targets
+        return (images if out is None else out), soft_targets
 
     def stream_arguments(self, batch_index: int) -> dict:
         """The mix_batch keyword arguments (seed, epoch, step, rank) of batch `batch_index` of

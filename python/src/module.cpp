@@ -6,10 +6,13 @@
 // Mixers are the C++ value types; mix() and mix_batch() release the GIL while
 // pixels move and take it back only to call a Python saliency callback.
 #include <pybind11/numpy.h>
+#include <pybind11/operators.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <array>
 #include <cstdint>
+#include <iomanip>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -95,7 +98,7 @@ struct held_buffer {
 class pixel_buffer {
 public:
     /// Views `object` (an array, anything with the buffer protocol, or a CPU
-    /// tensor) of `rank` dimensions; `writable` demands write access.
+    /// tensor) of `rank` dimensions (0: 3 or 4); `writable` demands write access.
     pixel_buffer(py::handle object, const char* argument, int rank, bool writable) : argument_(argument) {
         owner_ = is_torch_tensor(object) ? tensor_as_numpy(object, argument, writable)
                                          : py::reinterpret_borrow<py::object>(object);
@@ -119,11 +122,15 @@ public:
             type_error(std::string(argument) + " has element format '" + format + "' (" + dtype_name() +
                        "); resizemix mixes uint8 and float32 pixels: convert with .astype(np.float32)");
         }
-        if (view_.ndim != rank) {
+        if (rank == 0 && view_.ndim != 3 && view_.ndim != 4) {
+            value_error(std::string(argument) + " must have 3 dimensions (one image) or 4 (a batch), got " +
+                        std::to_string(view_.ndim) + " (shape " + shape_text() + ")");
+        }
+        if (rank != 0 && view_.ndim != rank) {
             value_error(std::string(argument) + " must have " + std::to_string(rank) + " dimensions, got " +
                         std::to_string(view_.ndim) + " (shape " + shape_text() + ")");
         }
-        for (int r = 0; r < rank; ++r) {
+        for (int r = 0; r < view_.ndim; ++r) {
             if (view_.shape[r] < 1) {
                 value_error(std::string(argument) + " has shape " + shape_text() +
                             "; every dimension must be at least 1");
@@ -141,6 +148,7 @@ public:
     [[nodiscard]] pixel_kind kind() const noexcept { return kind_; }
     [[nodiscard]] bool from_tensor() const noexcept { return from_tensor_; }
     [[nodiscard]] const char* argument() const noexcept { return argument_; }
+    [[nodiscard]] int rank() const noexcept { return view_.ndim; }
     [[nodiscard]] index_t extent(int r) const noexcept { return static_cast<index_t>(view_.shape[r]); }
     [[nodiscard]] index_t stride(int r) const noexcept {
         return static_cast<index_t>(view_.strides[r] / view_.itemsize);
@@ -383,6 +391,215 @@ struct py_sometimes : py_mixer {
     }
 };
 
+// --- Augmentation ------------------------------------------------------------------
+
+/// The Python names of augment_op, in its order (the C++ enumerators): RandAugment's 14, then
+/// invert (AutoAugment) and cutout (recorded by Cutout, not runnable by apply_op).
+constexpr std::array<const char*, resizemix::augment_op_value_count> op_names{
+    "identity", "shear_x",   "shear_y",   "translate_x", "translate_y",   "rotate",   "brightness", "color",
+    "contrast", "sharpness", "posterize", "solarize",    "auto_contrast", "equalize", "invert",     "cutout"};
+
+const char* op_name(resizemix::augment_op op) { return op_names[static_cast<std::size_t>(op)]; }
+
+/// An operation by its Python name ("shear_x") or torchvision's ("ShearX").
+resizemix::augment_op op_from(const std::string& text) {
+    for (int k = 0; k < resizemix::augment_op_value_count; ++k) {
+        const auto op = static_cast<resizemix::augment_op>(k);
+        if (text == op_name(op) || text == resizemix::to_string(op)) return op;
+    }
+    value_error("op must be one of resizemix.OPS ('identity', 'shear_x', ..., 'equalize') or torchvision's "
+                "name ('ShearX', ...), got '" + text + "'");
+}
+
+const char* stage_name(resizemix::augment_stage stage) {
+    switch (stage) {
+        case resizemix::augment_stage::output: return "output";
+        case resizemix::augment_stage::source: return "source";
+        case resizemix::augment_stage::target: return "target";
+        case resizemix::augment_stage::mix: return "mix";
+    }
+    return "unknown";
+}
+
+resizemix::augment_stage stage_from(const std::string& text) {
+    if (text == "output") return resizemix::augment_stage::output;
+    if (text == "source") return resizemix::augment_stage::source;
+    if (text == "target") return resizemix::augment_stage::target;
+    if (text == "mix") return resizemix::augment_stage::mix;
+    value_error("stage must be 'output', 'source', 'target' or 'mix', got '" + text + "'");
+}
+
+resizemix::applied_op applied_op_from(const std::string& op, double magnitude, const std::string& stage) {
+    resizemix::applied_op step;
+    step.op = op_from(op);
+    step.magnitude = magnitude;
+    step.stage = stage_from(stage);
+    return step;
+}
+
+/// The geometric operations sample nearest or bilinear only.
+resizemix::interpolation warp_interpolation_from(const std::string& text) {
+    if (text == "nearest") return resizemix::interpolation::nearest;
+    if (text == "bilinear") return resizemix::interpolation::bilinear;
+    value_error("interpolation must be 'nearest' or 'bilinear', got '" + text + "'");
+}
+
+/// fill as warp_options takes it: None, one number, or one per channel (0-255 scale).
+std::vector<double> fill_from(const py::object& fill) {
+    if (fill.is_none()) return {};
+    if (py::isinstance<py::float_>(fill) || py::isinstance<py::int_>(fill)) return {fill.cast<double>()};
+    std::vector<double> values;
+    try {
+        for (const auto value : fill.cast<py::sequence>()) values.push_back(value.cast<double>());
+    } catch (const py::cast_error&) {
+        type_error("fill must be None, a number or a sequence of numbers (0-255, one per channel), got " +
+                   type_name(fill));
+    }
+    return values;
+}
+
+py::object fill_to_python(const std::vector<double>& fill) {
+    if (fill.empty()) return py::none();
+    return py::cast(fill);
+}
+
+/// RandAugment: the C++ rand_augment, validated when made.
+struct py_rand_augment {
+    resizemix::rand_augment policy;
+    explicit py_rand_augment(resizemix::rand_augment p) : policy(std::move(p)) { policy.validate(); }
+};
+
+/// augment_after / augment_before: keeps its Python parts for repr and pickling; runs as any_mixer.
+struct py_augmented : py_mixer {
+    py::object inner;
+    py::object augmenter;
+    resizemix::augment_order order;
+
+    py_augmented(py::object wrapped, py::object augmentation, resizemix::augment_order o)
+        : inner(std::move(wrapped)), augmenter(std::move(augmentation)), order(o) {
+        const std::string function = order == resizemix::augment_order::after ? "augment_after" : "augment_before";
+        if (!py::isinstance<py_mixer>(inner)) {
+            type_error(function + ": mixer must be a resizemix mixer, got " + type_name(inner));
+        }
+        if (py::isinstance<py_augmented>(inner)) {
+            value_error(function + ": mixer is itself an augmentation pipeline; pipelines do not nest");
+        }
+        if (!py::isinstance<py_rand_augment>(augmenter)) {
+            type_error(function + ": augmenter must be a resizemix.RandAugment, got " + type_name(augmenter));
+        }
+        resizemix::any_mixer erased = inner.cast<const py_mixer&>().erased();
+        const resizemix::rand_augment& policy = augmenter.cast<const py_rand_augment&>().policy;
+        if (order == resizemix::augment_order::after) {
+            mixer = resizemix::any_mixer(resizemix::augment_after(std::move(erased), policy));
+        } else {
+            mixer = resizemix::any_mixer(resizemix::augment_before(std::move(erased), policy));
+        }
+    }
+};
+
+resizemix::augment_order order_from(const std::string& text) {
+    if (text == "after") return resizemix::augment_order::after;
+    if (text == "before") return resizemix::augment_order::before;
+    value_error("order must be 'after' or 'before', got '" + text + "'");
+}
+
+/// Whether the channel axis of an image or batch of `rank` dimensions comes last: layout None
+/// means planar ('chw' / 'nchw'), as for mix and mix_batch.
+bool layout_is_channels_last(const py::object& layout, const pixel_buffer& image) {
+    if (layout.is_none()) return false;
+    if (!py::isinstance<py::str>(layout)) type_error("layout must be a str or None, got " + type_name(layout));
+    const auto text = layout.cast<std::string>();
+    const bool batch = image.rank() == 4;
+    if (text.size() != static_cast<std::size_t>(image.rank()) && (text.size() == 3 || text.size() == 4)) {
+        value_error("layout is '" + text + "' but " + image.argument() + " has " + std::to_string(image.rank()) +
+                    " dimensions (shape " + image.shape_text() + "): use " + (batch ? "'nchw' or 'nhwc'" : "'chw' or 'hwc'"));
+    }
+    return channels_last(text, batch);
+}
+
+/// Runs `work(source, destination)` on every image of `image_object` (one image, or each image of
+/// a batch), written in place or into `out`, without the GIL. `rank` is 3, or 0 for 3 or 4.
+template <class Work>
+void for_each_image(const py::object& image_object, const py::object& out_object, const py::object& layout, int rank,
+                    Work&& work) {
+    const bool in_place = out_object.is_none();
+    const pixel_buffer image(image_object, "image", rank, in_place);
+    const bool last = layout_is_channels_last(layout, image);
+    std::optional<pixel_buffer> out;
+    if (!in_place) {
+        out.emplace(out_object, "out", image.rank(), true);
+        check_same_kind(image, *out);
+        for (int r = 0; r < image.rank(); ++r) {
+            if (out->extent(r) != image.extent(r)) {
+                value_error("out has shape " + out->shape_text() + " but image has shape " + image.shape_text() +
+                            "; they must be equal");
+            }
+        }
+    }
+    const pixel_buffer& written = in_place ? image : *out;
+    auto run = [&]<class T>(T*) {
+        if (image.rank() == 3) {
+            const auto source = resizemix::image_view<const T>(image_of<T>(image, last));
+            const auto destination = image_of<T>(written, last);
+            const py::gil_scoped_release no_gil;
+            work(source, destination);
+            return;
+        }
+        const auto sources = batch_of<T>(image, last);
+        const auto destinations = batch_of<T>(written, last);
+        const py::gil_scoped_release no_gil;
+        for (index_t i = 0; i < sources.count(); ++i) {
+            work(resizemix::image_view<const T>(sources[i]), destinations[i]);
+        }
+    };
+    if (image.kind() == pixel_kind::u8) {
+        run(static_cast<std::uint8_t*>(nullptr));
+    } else {
+        run(static_cast<float*>(nullptr));
+    }
+}
+
+/// apply_op on an image or a batch (each image alike), in place or into out.
+void apply_op(const std::string& op_text, const py::object& image, double magnitude, const py::object& out,
+              const py::object& layout, const std::string& interpolation, const py::object& fill) {
+    const resizemix::augment_op op = op_from(op_text);
+    const resizemix::warp_options options{warp_interpolation_from(interpolation), fill_from(fill)};
+    for_each_image(image, out, layout, 0, [&](auto source, auto destination) {
+        resizemix::apply_op(op, source, destination, magnitude, options);
+    });
+}
+
+std::string applied_op_repr(const resizemix::applied_op& step) {
+    std::ostringstream text;
+    text << std::setprecision(17) << "AppliedOp(op='" << op_name(step.op) << "', magnitude=" << step.magnitude
+         << ", stage='" << stage_name(step.stage) << "')";
+    return text.str();
+}
+
+std::string rand_augment_repr(const resizemix::rand_augment& policy) {
+    std::ostringstream text;
+    text << "RandAugment(num_ops=" << policy.num_ops << ", magnitude=" << policy.magnitude
+         << ", num_magnitude_bins=" << policy.num_magnitude_bins << ", interpolation='"
+         << interpolation_name(policy.interpolation) << "', fill=";
+    if (policy.fill.empty()) {
+        text << "None";
+    } else {
+        for (std::size_t k = 0; k < policy.fill.size(); ++k) text << (k ? ", " : "[") << policy.fill[k];
+        text << "]";
+    }
+    text << ")";
+    return text.str();
+}
+
+resizemix::rand_augment rand_augment_from(int num_ops, int magnitude, int num_magnitude_bins,
+                                          const std::string& interpolation, const py::object& fill) {
+    return resizemix::rand_augment{.num_ops = num_ops,
+                                   .magnitude = magnitude,
+                                   .num_magnitude_bins = num_magnitude_bins,
+                                   .interpolation = warp_interpolation_from(interpolation),
+                                   .fill = fill_from(fill)};
+}
+
 // --- Records ------------------------------------------------------------------------
 
 py::tuple box_tuple(const resizemix::box& b) { return py::make_tuple(b.x, b.y, b.width, b.height); }
@@ -405,11 +622,12 @@ struct batch_records {
         for (std::size_t i = 0; i < samples.size(); ++i) out(static_cast<py::ssize_t>(i)) = field(samples[i]);
         return values;
     }
-    py::array boxes(bool source) const {
+    template <class Box>
+    py::array boxes(Box which) const {
         py::array_t<std::int64_t> values({static_cast<py::ssize_t>(samples.size()), py::ssize_t{4}});
         auto out = values.mutable_unchecked<2>();
         for (std::size_t i = 0; i < samples.size(); ++i) {
-            const resizemix::box& b = source ? samples[i].info.source_box : samples[i].info.box;
+            const resizemix::box& b = samples[i].info.*which;
             const auto row = static_cast<py::ssize_t>(i);
             out(row, 0) = b.x;
             out(row, 1) = b.y;
@@ -537,8 +755,13 @@ py::tuple mix_batch(const py_mixer& mixer, const py::object& images_object, cons
                     const py::object& out_object, index_t num_classes, float label_smoothing, const py::int_& seed,
                     const py::int_& epoch, const py::int_& step, const py::int_& rank, const py::object& sample_ids,
                     int threads, const std::string& pairing, const py::object& partners, bool per_batch,
-                    const std::string& layout, const py::object& saliency) {
+                    const std::string& layout, const py::object& saliency, index_t repeats) {
     const bool last = channels_last(layout, /*batch=*/true);
+    if (repeats < 1) value_error("repeats must be at least 1, got " + std::to_string(repeats));
+    if (repeats > 1 && out_object.is_none()) {
+        value_error("repeats is " + std::to_string(repeats) + ": pass out= with repeats x N samples (the batch "
+                    "is not mixed in place when it grows)");
+    }
     const bool in_place = out_object.is_none();
     const pixel_buffer images(images_object, "images", 4, in_place);
     std::optional<pixel_buffer> out;
@@ -547,6 +770,10 @@ py::tuple mix_batch(const py_mixer& mixer, const py::object& images_object, cons
         check_same_kind(images, *out);
     }
     const index_t count = images.extent(0);
+    if (out && out->extent(0) != repeats * count) {
+        value_error("out has " + std::to_string(out->extent(0)) + " samples but repeats x N = " +
+                    std::to_string(repeats) + " x " + std::to_string(count) + " = " + std::to_string(repeats * count));
+    }
 
     resizemix::batch_options options;
     options.seed = checked_u64(seed, "seed");
@@ -576,6 +803,9 @@ py::tuple mix_batch(const py_mixer& mixer, const py::object& images_object, cons
         if (!labels.dense() && num_classes == 0) {
             value_error("labels are class indices but num_classes is 0; set num_classes");
         }
+        if (labels.dense() && repeats > 1) {
+            value_error("repeats > 1 takes labels as class indices (resizemix::mix_batch_repeated), not dense targets");
+        }
     } else if (num_classes > 0) {
         value_error("num_classes is " + std::to_string(num_classes) + " but no labels were given");
     }
@@ -590,6 +820,10 @@ py::tuple mix_batch(const py_mixer& mixer, const py::object& images_object, cons
         const py::gil_scoped_release no_gil;
         return std::visit(
             [&](const auto& m) {
+                if (repeats > 1) {
+                    return resizemix::mix_batch_repeated(m, input, std::span<const std::int64_t>(labels.classes),
+                                                         output, repeats, options, provider);
+                }
                 return labels.dense() ? resizemix::mix_batch(m, input, targets, output, options, provider)
                                       : resizemix::mix_batch(m, input, labels.classes, output, options, provider);
             },
@@ -617,13 +851,21 @@ std::string mix_info_repr(const resizemix::mix_info& info) {
          << info.box.y << ", " << info.box.width << ", " << info.box.height << "), source_box=("
          << info.source_box.x << ", " << info.source_box.y << ", " << info.source_box.width << ", "
          << info.source_box.height << "), tau=" << info.tau << ", choice=" << info.choice;
+    if (!info.paste_box.empty() || !info.augmentations.empty()) {
+        text << ", paste_box=(" << info.paste_box.x << ", " << info.paste_box.y << ", " << info.paste_box.width
+             << ", " << info.paste_box.height << "), augmentations=[";
+        for (std::size_t k = 0; k < info.augmentations.size(); ++k) {
+            text << (k ? ", " : "") << applied_op_repr(info.augmentations[k]);
+        }
+        text << "]";
+    }
     return text.str();
 }
 
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
-    m.doc() = "resizemix: ResizeMix, CutMix and Mixup on NumPy arrays and CPU torch tensors, in place.";
+    m.doc() = "resizemix: ResizeMix, CutMix, Mixup and RandAugment (ResizeMix+) on NumPy arrays and CPU torch tensors, in place.";
     py::register_exception<resizemix::error>(m, "Error", PyExc_ValueError);
 
     py::class_<resizemix::mix_info>(m, "MixInfo", "What one mix did (the C++ resizemix::mix_info).")
@@ -636,6 +878,11 @@ PYBIND11_MODULE(_core, m) {
         .def_property_readonly("method", [](const resizemix::mix_info& i) { return std::string(i.method); },
                                "'resizemix', 'cutmix', 'mixup' or 'none' (not mixed)")
         .def_readonly("choice", &resizemix::mix_info::choice, "for one_of: the branch that ran; -1 otherwise")
+        .def_readonly("augmentations", &resizemix::mix_info::augmentations,
+                      "augmentation pipelines: the operations that ran, in order (list of AppliedOp; empty otherwise)")
+        .def_property_readonly("paste_box", [](const resizemix::mix_info& i) { return box_tuple(i.paste_box); },
+                               "augmentation pipelines: where the inner mixer put the source pixels (box is then "
+                               "the whole image)")
         .def("__repr__", [](const resizemix::mix_info& i) { return "MixInfo(" + mix_info_repr(i) + ")"; });
 
     py::class_<py_sample_record, resizemix::mix_info>(m, "SampleRecord",
@@ -670,15 +917,22 @@ PYBIND11_MODULE(_core, m) {
         .def_property_readonly("choice", [](const batch_records& r) {
             return r.column([](const resizemix::sample_record& s) { return static_cast<std::int64_t>(s.info.choice); });
         }, "int64 (N,): one_of branch per sample (-1 without one_of)")
-        .def_property_readonly("box", [](const batch_records& r) { return r.boxes(false); },
+        .def_property_readonly("box", [](const batch_records& r) { return r.boxes(&resizemix::mix_info::box); },
                                "int64 (N, 4): x, y, width, height of each pasted box")
-        .def_property_readonly("source_box", [](const batch_records& r) { return r.boxes(true); },
+        .def_property_readonly("source_box", [](const batch_records& r) { return r.boxes(&resizemix::mix_info::source_box); },
                                "int64 (N, 4): x, y, width, height of each source region")
         .def_property_readonly("method", [](const batch_records& r) {
             py::list methods;
             for (const auto& s : r.samples) methods.append(std::string(s.info.method));
             return methods;
-        }, "list of str: the mixer that ran per sample");
+        }, "list of str: the mixer that ran per sample")
+        .def_property_readonly("paste_box", [](const batch_records& r) { return r.boxes(&resizemix::mix_info::paste_box); },
+                               "int64 (N, 4): augmentation pipelines: where the inner mixer put the source pixels")
+        .def_property_readonly("augmentations", [](const batch_records& r) {
+            py::list per_sample;
+            for (const auto& s : r.samples) per_sample.append(py::cast(s.info.augmentations));
+            return per_sample;
+        }, "list (per sample) of lists of AppliedOp: the operations a pipeline ran, in order");
 
     py::class_<resizemix::saliency_query>(m, "SaliencyQuery",
                                           "What a saliency callback is asked for: role, image_index, height, width.")
@@ -819,6 +1073,192 @@ PYBIND11_MODULE(_core, m) {
         .def(py::pickle([](const py_sometimes& s) { return py::make_tuple(s.inner, s.probability); },
                         [](const py::tuple& state) { return py_sometimes(state[0], state[1].cast<double>()); }));
 
+    py::class_<resizemix::applied_op>(m, "AppliedOp",
+                                      "One augmentation operation as it ran: op (its name in resizemix.OPS), the "
+                                      "signed magnitude in apply_op's units, and stage: 'output' (the augmented or "
+                                      "mixed image), 'source' or 'target' (augment_before).")
+        .def(py::init([](const std::string& op, double magnitude, const std::string& stage) {
+                 return applied_op_from(op, magnitude, stage);
+             }),
+             py::arg("op"), py::arg("magnitude") = 0.0, py::arg("stage") = "output")
+        .def_property_readonly("op", [](const resizemix::applied_op& a) { return op_name(a.op); })
+        .def_readonly("magnitude", &resizemix::applied_op::magnitude)
+        .def_property_readonly("stage", [](const resizemix::applied_op& a) { return stage_name(a.stage); })
+        .def(py::self == py::self)
+        .def("__repr__", &applied_op_repr)
+        .def(py::pickle(
+            [](const resizemix::applied_op& a) { return py::make_tuple(op_name(a.op), a.magnitude, stage_name(a.stage)); },
+            [](const py::tuple& state) {
+                return applied_op_from(state[0].cast<std::string>(), state[1].cast<double>(),
+                                       state[2].cast<std::string>());
+            }));
+
+    py::tuple ops(resizemix::augment_op_count);
+    for (int k = 0; k < resizemix::augment_op_count; ++k) ops[static_cast<std::size_t>(k)] = op_names[static_cast<std::size_t>(k)];
+    m.attr("OPS") = ops;
+
+    py::class_<py_rand_augment>(
+        m, "RandAugment",
+        R"(RandAugment (Cubuk et al. 2020) as torchvision 0.14 defines it: num_ops operations drawn uniformly
+with replacement from resizemix.OPS, each at bin `magnitude` of `num_magnitude_bins` (torchvision's
+magnitude table), signed ones negated with probability 1/2. interpolation ('nearest' or 'bilinear')
+and fill (None, a number or one per channel, 0-255 scale) are for the geometric ops. Needs 1- or
+3-channel images. Call it on one image, or pass it to augment_after / augment_before.)")
+        .def(py::init([](int num_ops, int magnitude, int num_magnitude_bins, const std::string& interpolation,
+                         const py::object& fill) {
+                 return py_rand_augment(rand_augment_from(num_ops, magnitude, num_magnitude_bins, interpolation, fill));
+             }),
+             py::arg("num_ops") = 2, py::arg("magnitude") = 9, py::arg("num_magnitude_bins") = 31,
+             py::arg("interpolation") = "nearest", py::arg("fill") = py::none())
+        .def_property_readonly("num_ops", [](const py_rand_augment& r) { return r.policy.num_ops; })
+        .def_property_readonly("magnitude", [](const py_rand_augment& r) { return r.policy.magnitude; })
+        .def_property_readonly("num_magnitude_bins", [](const py_rand_augment& r) { return r.policy.num_magnitude_bins; })
+        .def_property_readonly("interpolation", [](const py_rand_augment& r) { return interpolation_name(r.policy.interpolation); })
+        .def_property_readonly("fill", [](const py_rand_augment& r) { return fill_to_python(r.policy.fill); })
+        .def("magnitude_of",
+             [](const py_rand_augment& r, const std::string& op, index_t height, index_t width) {
+                 return r.policy.magnitude_of(op_from(op), height, width);
+             },
+             py::arg("op"), py::arg("height"), py::arg("width"),
+             "The unsigned magnitude of `op` at this policy's bin for a height x width image.")
+        .def(
+            "__call__",
+            [](const py_rand_augment& r, const py::object& image, const py::object& out, const py::int_& seed,
+               const py::int_& stream, const py::object& layout) {
+                resizemix::rng random(checked_u64(seed, "seed"), checked_u64(stream, "stream"));
+                std::vector<resizemix::applied_op> applied;
+                for_each_image(image, out, layout, 3, [&](auto source, auto destination) {
+                    applied = r.policy(source, destination, random);
+                });
+                return applied;
+            },
+            py::arg("image"), py::arg("out") = py::none(), py::kw_only(), py::arg("seed") = 0, py::arg("stream") = 0,
+            py::arg("layout") = py::none(),
+            R"(Augments one image (3-D, (C, H, W) or layout='hwc') in place, or into out, with draws from
+rng(seed, stream) as C++ rand_augment{...}(source, destination, random) does. Returns the
+operations that ran, as a list of AppliedOp. For batches use augment_after / augment_before in
+mix_batch.)")
+        .def("__repr__", [](const py_rand_augment& r) { return rand_augment_repr(r.policy); })
+        .def(py::pickle(
+            [](const py_rand_augment& r) {
+                return py::make_tuple(r.policy.num_ops, r.policy.magnitude, r.policy.num_magnitude_bins,
+                                      interpolation_name(r.policy.interpolation), fill_to_python(r.policy.fill));
+            },
+            [](const py::tuple& state) {
+                return py_rand_augment(rand_augment_from(state[0].cast<int>(), state[1].cast<int>(),
+                                                         state[2].cast<int>(), state[3].cast<std::string>(), state[4]));
+            }));
+
+    py::class_<py_augmented, py_mixer>(
+        m, "AugmentedMixer",
+        R"(A mixer with RandAugment after it (order='after': mix, then augment the mixed image; the
+paper's ResizeMix+, Table 7 "After") or before it ('before': augment source and target each on
+its own, then mix). The mixer draws first, exactly as alone, then the augmentation. Records:
+box is the whole image, paste_box the inner mixer's box, augmentations the ops that ran.)")
+        .def(py::init([](py::object mixer, py::object augmenter, const std::string& order) {
+                 return py_augmented(std::move(mixer), std::move(augmenter), order_from(order));
+             }),
+             py::arg("mixer"), py::arg("augmenter"), py::arg("order") = "after")
+        .def_readonly("mixer", &py_augmented::inner)
+        .def_readonly("augmenter", &py_augmented::augmenter)
+        .def_property_readonly("order", [](const py_augmented& a) {
+            return a.order == resizemix::augment_order::after ? "after" : "before";
+        })
+        .def("__repr__", [](const py_augmented& a) {
+            return std::string(a.order == resizemix::augment_order::after ? "augment_after(" : "augment_before(") +
+                   std::string(py::repr(a.inner)) + ", " + std::string(py::repr(a.augmenter)) + ")";
+        })
+        .def(py::pickle(
+            [](const py_augmented& a) {
+                return py::make_tuple(a.inner, a.augmenter,
+                                      a.order == resizemix::augment_order::after ? "after" : "before");
+            },
+            [](const py::tuple& state) {
+                return py_augmented(state[0], state[1], order_from(state[2].cast<std::string>()));
+            }));
+
+    m.def("augment_after",
+          [](py::object mixer, py::object augmenter) {
+              return py_augmented(std::move(mixer), std::move(augmenter), resizemix::augment_order::after);
+          },
+          py::arg("mixer"), py::arg("augmenter"),
+          "augment_after(ResizeMix(), RandAugment()) is ResizeMix+: mix, then augment the mixed image.");
+    m.def("augment_before",
+          [](py::object mixer, py::object augmenter) {
+              return py_augmented(std::move(mixer), std::move(augmenter), resizemix::augment_order::before);
+          },
+          py::arg("mixer"), py::arg("augmenter"),
+          "augment_before(mixer, RandAugment()): augment source and target each on its own, then mix.");
+
+    m.def("apply_op", &apply_op, py::arg("op"), py::arg("image"), py::arg("magnitude") = 0.0,
+          py::arg("out") = py::none(), py::kw_only(), py::arg("layout") = py::none(),
+          py::arg("interpolation") = "nearest", py::arg("fill") = py::none(),
+          R"(Runs one RandAugment operation with an explicit magnitude, as C++ resizemix::apply_op.
+
+op: a name in resizemix.OPS ('shear_x', ...) or torchvision's ('ShearX', ...). magnitude in
+torchvision's _apply_op units: shear factor (shear_x/y), pixels truncated toward zero
+(translate_x/y), counter-clockwise degrees (rotate), factor - 1 (brightness, color, contrast,
+sharpness), bits (posterize), the 0-255 threshold (solarize); ignored by identity,
+auto_contrast, equalize. image, out: uint8 or float32 arrays or CPU tensors, one image (3-D,
+layout 'chw' by default or 'hwc') or a batch (4-D, 'nchw' by default or 'nhwc'), each image
+treated alike; in place when out is None. interpolation, fill: geometric ops only.)");
+
+    struct op_binding {
+        resizemix::augment_op op;
+        const char* value;  // the magnitude's name, or nullptr for ops without one
+        const char* doc;
+    };
+    using resizemix::augment_op;
+    const std::array<op_binding, 13> op_bindings{{
+        {augment_op::shear_x, "magnitude", "ShearX: output (x, y) reads the source at (x + magnitude * (y + 0.5), y)."},
+        {augment_op::shear_y, "magnitude", "ShearY: output (x, y) reads the source at (x, y + magnitude * (x + 0.5))."},
+        {augment_op::translate_x, "pixels", "TranslateX: moves the image right by `pixels` (truncated toward zero)."},
+        {augment_op::translate_y, "pixels", "TranslateY: moves the image down by `pixels` (truncated toward zero)."},
+        {augment_op::rotate, "degrees", "Rotate: turns the image counter-clockwise by `degrees` about its centre."},
+        {augment_op::brightness, "magnitude", "Brightness: blend with black by factor 1 + magnitude (>= -1)."},
+        {augment_op::color, "magnitude", "Color: blend with the grayscale image by factor 1 + magnitude (1 or 3 channels)."},
+        {augment_op::contrast, "magnitude", "Contrast: blend with the grayscale mean by factor 1 + magnitude (1 or 3 channels)."},
+        {augment_op::sharpness, "magnitude", "Sharpness: blend with torchvision's smoothed image by factor 1 + magnitude."},
+        {augment_op::posterize, "bits", "Posterize: keep the top `bits` bits (0-8) of each level."},
+        {augment_op::solarize, "threshold", "Solarize: invert every pixel at or above `threshold` (0-255 scale for both dtypes)."},
+        {augment_op::auto_contrast, nullptr, "AutoContrast: stretch each channel to the full range."},
+        {augment_op::equalize, nullptr, "Equalize: torchvision's per-channel histogram equalization."},
+    }};
+    const std::string shared_doc =
+        "\n\nimage, out: one image (3-D, layout 'chw' or 'hwc') or a batch (4-D, 'nchw' or 'nhwc'), uint8 or "
+        "float32; in place when out is None.";
+    for (const op_binding& binding : op_bindings) {
+        const resizemix::augment_op op = binding.op;
+        const std::string doc = binding.doc + shared_doc;
+        const bool geometric = op == augment_op::shear_x || op == augment_op::shear_y || op == augment_op::translate_x ||
+                               op == augment_op::translate_y || op == augment_op::rotate;
+        if (geometric) {
+            m.def(op_name(op),
+                  [op](const py::object& image, double value, const py::object& out, const py::object& layout,
+                       const std::string& interpolation, const py::object& fill) {
+                      apply_op(op_name(op), image, value, out, layout, interpolation, fill);
+                  },
+                  py::arg("image"), py::arg(binding.value), py::arg("out") = py::none(), py::kw_only(),
+                  py::arg("layout") = py::none(), py::arg("interpolation") = "nearest", py::arg("fill") = py::none(),
+                  (doc + " interpolation: 'nearest' or 'bilinear'; fill: None (zeros), a number or one per channel "
+                         "(0-255 scale).").c_str());
+        } else if (binding.value != nullptr) {
+            m.def(op_name(op),
+                  [op](const py::object& image, double value, const py::object& out, const py::object& layout) {
+                      apply_op(op_name(op), image, value, out, layout, "nearest", py::none());
+                  },
+                  py::arg("image"), py::arg(binding.value), py::arg("out") = py::none(), py::kw_only(),
+                  py::arg("layout") = py::none(), doc.c_str());
+        } else {
+            m.def(op_name(op),
+                  [op](const py::object& image, const py::object& out, const py::object& layout) {
+                      apply_op(op_name(op), image, 0.0, out, layout, "nearest", py::none());
+                  },
+                  py::arg("image"), py::arg("out") = py::none(), py::kw_only(), py::arg("layout") = py::none(),
+                  doc.c_str());
+        }
+    }
+
     m.def("one_of", [](const py::sequence& branches) { return py_one_of(branches); }, py::arg("branches"),
           "one_of([(ResizeMix(), 0.5), (CutMix(), 0.5)]): picks one branch per sample; a bare mixer has weight 1.");
     m.def("sometimes", [](py::object mixer, double probability) { return py_sometimes(std::move(mixer), probability); },
@@ -840,7 +1280,7 @@ target_saliency, or saliency=callable(SaliencyQuery) -> 2-D map. Returns a MixIn
           py::arg("seed") = 0, py::arg("epoch") = 0, py::arg("step") = 0, py::arg("rank") = 0,
           py::arg("sample_ids") = py::none(), py::arg("threads") = 1, py::arg("pairing") = "shuffle",
           py::arg("partners") = py::none(), py::arg("per_batch") = false, py::arg("layout") = "nchw",
-          py::arg("saliency") = py::none(),
+          py::arg("saliency") = py::none(), py::arg("repeats") = 1,
           R"(Mixes every sample of a batch with its partner, in place when out is None.
 
 images, out: 4-D uint8 or float32 NumPy arrays or CPU torch tensors, (N, C, H, W) for
@@ -853,6 +1293,9 @@ from (seed, epoch, sample_ids[i]) for the samples' own draws when sample_ids (da
 indices) are given, exactly as C++ resizemix::mix_batch; threads (0 = every core) never
 change the bytes. pairing: 'shuffle' or 'flip', or partners=[...].
 saliency: an (N, h, w) array of maps or callable(SaliencyQuery) -> 2-D map.
+repeats > 1 is batch augmentation (resizemix::mix_batch_repeated): out= must hold
+repeats x N samples; copy r is mix_batch with seed repeat_seed(seed, r), its own
+pairing and draws, records and label rows copy after copy (partners index images).
 Returns (soft_labels, records): an (N, num_classes) float32 array (a tensor when images
 is a tensor; None without labels) and a BatchRecords.)");
 }

@@ -40,7 +40,12 @@ class Reference:
         ]
         for key, value in options.items():
             flag = "--" + key.replace("_", "-")
-            command += [flag] if value is True else [flag, str(value)]
+            if value is True:
+                command += [flag]
+            elif isinstance(value, (list, tuple)):
+                command += [flag, *map(str, value)]
+            else:
+                command += [flag, str(value)]
         if pair_stream is not None:
             command += ["--pair", str(pair_stream)]
         if sample_ids is not None:
@@ -55,12 +60,14 @@ class Reference:
                         "--soft-labels", str(self.folder / "soft.raw")]
         subprocess.run(command, check=True)
         shape = images.shape[1:] if pair_stream is not None else images.shape
+        if options.get("repeats", 1) > 1:
+            shape = (options["repeats"] * count, *images.shape[1:])
         pixels = np.fromfile(self.folder / "output.raw", dtype=images.dtype).reshape(shape)
         records = [line.split() for line in (self.folder / "records.txt").read_text().splitlines()]
         soft = None
         if labels is not None or targets is not None:
             columns = num_classes if targets is None else targets.shape[1]
-            soft = np.fromfile(self.folder / "soft.raw", dtype=np.float32).reshape(count, columns)
+            soft = np.fromfile(self.folder / "soft.raw", dtype=np.float32).reshape(-1, columns)
         return pixels, records, soft
 
 
@@ -83,8 +90,22 @@ def reference(tmp_path):
 def record_fields(record):
     """A SampleRecord or MixInfo as the reference program prints it (lambda and tau to 17 digits)."""
     partner = getattr(record, "partner", 0)
-    return [str(partner), repr_17(record.lambda_), repr_17(record.tau), *map(str, record.box),
-            *map(str, record.source_box), record.method, str(record.choice)]
+    fields = [str(partner), repr_17(record.lambda_), repr_17(record.tau), *map(str, record.box),
+              *map(str, record.source_box), record.method, str(record.choice)]
+    if record.augmentations or (record.paste_box[2] > 0 and record.paste_box[3] > 0):
+        fields += ["paste", *map(str, record.paste_box), *op_fields(record.augmentations)]
+    return fields
+
+
+STAGES = ("output", "source", "target")
+
+
+def op_fields(ops):
+    """AppliedOps as the reference program prints them: OP:MAGNITUDE:STAGE, enumerator values."""
+    import resizemix
+
+    return ["%d:%s:%d" % (resizemix.OPS.index(step.op), repr_17(step.magnitude), STAGES.index(step.stage))
+            for step in ops]
 
 
 def repr_17(value):

@@ -11,11 +11,21 @@
 //     [--seed S] [--epoch E] [--step S] [--rank R] [--sample-ids I ...] [--threads T]
 //     [--pairing shuffle|flip] [--per-batch] [--box-sampling clip|inside]
 //     [--scale-min A --scale-max B] [--alpha A] [--paste-region R] [--source-region R]
-//     [--interpolation I] [--pair STREAM]
+//     [--interpolation I] [--pair STREAM] [--repeats R]
+//     [--augment after|before] [--num-ops N] [--magnitude M] [--bins B]
+//     [--warp-interpolation nearest|bilinear] [--fill V ...]
+//   resizemix_python_reference --op NAME --value M ... (the pixel and warp options above)
+//   resizemix_python_reference --rand-augment ... (the pixel, policy and warp options above)
 // --pair STREAM mixes sample 0 (source) into sample 1 (target) with rng(seed, STREAM)
 // and writes that one image. one_of is one_of(weighted{resize_mix, 0.5},
 // weighted{cut_mix, 0.5}) and sometimes is sometimes(resize_mix, 0.5), both
-// with the parameters given.
+// with the parameters given. --augment after is augment_after(resize_mix, rand_augment)
+// (ResizeMix+), --augment before is augment_before(cut_mix, rand_augment), each with
+// the --mixer (resizemix, cutmix) and policy options given; --repeats R > 1 runs
+// mix_batch_repeated into R x N samples. --op applies one operation (by its
+// torchvision name) to every sample; --rand-augment augments sample i with
+// rng(seed, i) and writes its ops as records. Records of pipelines end with
+// "paste X Y W H" and one "OP:MAGNITUDE:STAGE" (enumerator values) per operation.
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -23,6 +33,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -80,10 +91,50 @@ void write_file(const std::string& path, const void* data, std::size_t bytes) {
     out.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
 }
 
+void write_ops(std::FILE* file, const std::vector<resizemix::applied_op>& ops) {
+    for (const auto& step : ops) {
+        std::fprintf(file, " %d:%.17g:%d", static_cast<int>(step.op), step.magnitude, static_cast<int>(step.stage));
+    }
+}
+
 void write_record(std::FILE* file, resizemix::index_t partner, const resizemix::mix_info& info) {
-    std::fprintf(file, "%td %.17g %.17g %td %td %td %td %td %td %td %td %s %d\n", partner, info.lambda, info.tau,
+    std::fprintf(file, "%td %.17g %.17g %td %td %td %td %td %td %td %td %s %d", partner, info.lambda, info.tau,
                  info.box.x, info.box.y, info.box.width, info.box.height, info.source_box.x, info.source_box.y,
                  info.source_box.width, info.source_box.height, std::string(info.method).c_str(), info.choice);
+    if (!info.paste_box.empty() || !info.augmentations.empty()) {
+        std::fprintf(file, " paste %td %td %td %td", info.paste_box.x, info.paste_box.y, info.paste_box.width,
+                     info.paste_box.height);
+        write_ops(file, info.augmentations);
+    }
+    std::fprintf(file, "\n");
+}
+
+resizemix::warp_options warp_of(const arguments& args) {
+    resizemix::warp_options options;
+    options.interpolation = text(args, "warp-interpolation", "nearest") == "bilinear"
+                                ? resizemix::interpolation::bilinear
+                                : resizemix::interpolation::nearest;
+    if (args.count("fill")) {
+        for (const auto& value : args.at("fill")) options.fill.push_back(std::stod(value));
+    }
+    return options;
+}
+
+resizemix::rand_augment policy_of(const arguments& args) {
+    const resizemix::warp_options warp = warp_of(args);
+    return resizemix::rand_augment{.num_ops = std::stoi(text(args, "num-ops", "2")),
+                                   .magnitude = std::stoi(text(args, "magnitude", "9")),
+                                   .num_magnitude_bins = std::stoi(text(args, "bins", "31")),
+                                   .interpolation = warp.interpolation,
+                                   .fill = warp.fill};
+}
+
+resizemix::augment_op op_of(const std::string& name) {
+    for (int k = 0; k < resizemix::augment_op_count; ++k) {
+        const auto op = static_cast<resizemix::augment_op>(k);
+        if (resizemix::to_string(op) == name) return op;
+    }
+    throw std::runtime_error("unknown --op " + name);
 }
 
 template <class T, class Mixer>
@@ -104,6 +155,24 @@ void run(const arguments& args, const Mixer& mixer) {
     };
     std::FILE* records = std::fopen(text(args, "records").c_str(), "w");
     const std::uint64_t seed = std::stoull(text(args, "seed", "0"));
+    if (args.count("op") || args.count("rand-augment")) {
+        const auto input_batch = resizemix::batch_view<const T>(view(input.data()));
+        const auto output_batch = view(output.data());
+        const resizemix::rand_augment policy = policy_of(args);
+        for (long i = 0; i < count; ++i) {
+            if (args.count("op")) {
+                resizemix::apply_op(op_of(text(args, "op")), input_batch[i], output_batch[i],
+                                    std::stod(text(args, "value")), warp_of(args));
+            } else {
+                resizemix::rng random(seed, static_cast<std::uint64_t>(i));
+                write_ops(records, policy(input_batch[i], output_batch[i], random));
+                std::fprintf(records, "\n");
+            }
+        }
+        std::fclose(records);
+        write_file(text(args, "output"), output.data(), output.size() * sizeof(T));
+        return;
+    }
     if (args.count("pair")) {
         resizemix::rng random(seed, std::stoull(text(args, "pair")));
         const auto batch = view(input.data());
@@ -136,7 +205,14 @@ void run(const arguments& args, const Mixer& mixer) {
     }
     const auto input_view = resizemix::batch_view<const T>(view(input.data()));
     resizemix::batch_result result;
-    if (args.count("targets")) {
+    const long repeats = std::stol(text(args, "repeats", "1"));
+    if (repeats > 1) {
+        output.resize(input.size() * static_cast<std::size_t>(repeats));
+        const auto repeated = last ? resizemix::from_nhwc(output.data(), repeats * count, height, width, channels)
+                                   : resizemix::from_nchw(output.data(), repeats * count, channels, height, width);
+        result = resizemix::mix_batch_repeated(mixer, input_view, std::span<const std::int64_t>(labels), repeated,
+                                               repeats, options);
+    } else if (args.count("targets")) {
         const std::vector<char> target_bytes = read_file(text(args, "targets"));
         std::vector<float> targets(target_bytes.size() / sizeof(float));
         std::memcpy(targets.data(), target_bytes.data(), target_bytes.size());
@@ -167,7 +243,13 @@ void dispatch(const arguments& args) {
                                  .box_sampling = text(args, "box-sampling", "clip") == "inside"
                                                      ? resizemix::box_sampling::inside
                                                      : resizemix::box_sampling::clip};
-    const std::string method = text(args, "mixer");
+    const std::string method = text(args, "mixer", "resizemix");
+    if (args.count("augment")) {  // one pipeline type per order: each costs seconds of compile time
+        const bool after = text(args, "augment") == "after";
+        if (after && method == "resizemix") return run<T>(args, resizemix::augment_after(resize, policy_of(args)));
+        if (!after && method == "cutmix") return run<T>(args, resizemix::augment_before(cut, policy_of(args)));
+        throw std::runtime_error("--augment after takes --mixer resizemix, --augment before --mixer cutmix");
+    }
     if (method == "resizemix") return run<T>(args, resize);
     if (method == "cutmix") return run<T>(args, cut);
     if (method == "mixup") return run<T>(args, resizemix::mixup{.alpha = std::stof(text(args, "alpha", "1"))});

@@ -120,3 +120,25 @@ def test_ranks_draw_differently():
     second = MixCollate(resizemix.ResizeMix(), num_classes=4, seed=1, rank=1)(samples)[0]
     again = MixCollate(resizemix.ResizeMix(), num_classes=4, seed=1, rank=1)(samples)[0]
     assert not torch.equal(first, second) and torch.equal(second, again)
+
+
+def test_resize_mix_plus_collate_with_two_workers():
+    """ResizeMix+ in the loader: RandAugment after the mix, batch augmentation x2, in worker processes."""
+    plus = resizemix.augment_after(resizemix.ResizeMix(), resizemix.RandAugment(num_ops=2, magnitude=9))
+    collate = MixCollate(plus, num_classes=4, seed=3, repeats=2)
+    collate.set_epoch(1)
+    loader = DataLoader(Squares(), batch_size=8, num_workers=2, collate_fn=collate)
+    batches = [(images.clone(), targets.clone()) for images, targets in loader]
+    assert len(batches) == 5
+    dataset = Squares()
+    for step, (images, targets) in enumerate(batches):
+        assert images.shape == (16, 1, 12, 12) and targets.shape == (16, 4)
+        original = dataset.images[step * 8:(step + 1) * 8]
+        labels = torch.arange(step * 8, (step + 1) * 8) % 4
+        expected = torch.empty_like(images)
+        soft, records = resizemix.mix_batch(plus, original, labels, expected, num_classes=4, repeats=2,
+                                            **collate.stream_arguments(step))
+        assert torch.equal(images, expected) and torch.equal(targets, soft)
+        assert all(len(ops) == 2 for ops in records.augmentations)
+    with pytest.raises(ValueError, match="^repeats must be at least 1, got 0"):
+        MixCollate(plus, num_classes=4, repeats=0)
