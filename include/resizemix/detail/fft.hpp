@@ -18,6 +18,12 @@ namespace resizemix::detail {
 
 using complex_value = std::complex<double>;
 
+/// a * b without the C99 Annex G NaN and infinity recovery of std::complex's operator*
+/// (a library call per product): the values here are always finite.
+[[nodiscard]] inline complex_value multiply(const complex_value& a, const complex_value& b) noexcept {
+    return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
+}
+
 /// An unscaled DFT of one length with sign +1 (inverse) or -1 (forward), by mixed-radix
 /// decimation in time over the length's prime factors (each butterfly a direct DFT of its
 /// factor): O(n * sum of the factors).
@@ -28,10 +34,11 @@ public:
 
     /// Precondition: `length` >= 1, and its prime factors at most max_direct_factor unless it is only
     /// asked for largest_factor().
-    explicit mixed_radix_fft(std::size_t length) : length_(length), twiddles_(length) {
+    explicit mixed_radix_fft(std::size_t length) : length_(length), twiddles_(length), inverse_twiddles_(length) {
         for (std::size_t j = 0; j < length; ++j) {
             const double angle = 2.0 * std::numbers::pi * static_cast<double>(j) / static_cast<double>(length);
-            twiddles_[j] = {std::cos(angle), std::sin(angle)};
+            inverse_twiddles_[j] = {std::cos(angle), std::sin(angle)};
+            twiddles_[j] = std::conj(inverse_twiddles_[j]);
         }
         std::size_t rest = length;
         for (const std::size_t radix : {std::size_t{4}, std::size_t{2}})
@@ -47,7 +54,7 @@ public:
         return largest;
     }
 
-    /// Writes the transform of `in` (read with stride `in_stride`) into `out` (length values).
+    /// Writes the transform of `in` into `out` (length values each, contiguous, not overlapping).
     void operator()(const complex_value* in, complex_value* out, int sign) const {
         transform(in, out, length_, 1, 0, sign);
     }
@@ -63,24 +70,48 @@ private:
         const std::size_t part = n / radix;
         for (std::size_t q = 0; q < radix; ++q) transform(in + q * stride, out + q * part, part, stride * radix, level + 1, sign);
         // Combine: out[k + r * part] = sum_q sub_q[k] * w_n^(q (k + r part)), with w_n = exp(sign 2 pi i / n).
-        const std::size_t step = length_ / n;  // w_n^j is twiddles_[j * step mod length]
+        const std::vector<complex_value>& table = sign > 0 ? inverse_twiddles_ : twiddles_;
+        const std::size_t step = length_ / n;  // w_n^j is table[j * step mod length]
+        if (radix == 2) {
+            for (std::size_t k = 0; k < part; ++k) {
+                const complex_value odd = multiply(out[part + k], table[k * step]);
+                out[part + k] = out[k] - odd;
+                out[k] += odd;
+            }
+            return;
+        }
+        if (radix == 4) {
+            // w_n^part = w_4 = +-i: the four outputs from three twiddled inputs, by additions.
+            const complex_value quarter_turn = sign > 0 ? complex_value(0.0, 1.0) : complex_value(0.0, -1.0);
+            for (std::size_t k = 0; k < part; ++k) {
+                const complex_value a0 = out[k];
+                const complex_value a1 = multiply(out[part + k], table[k * step]);
+                const complex_value a2 = multiply(out[2 * part + k], table[2 * k * step]);
+                const complex_value a3 = multiply(out[3 * part + k], table[3 * k * step]);
+                const complex_value sum02 = a0 + a2, difference02 = a0 - a2;
+                const complex_value sum13 = a1 + a3, difference13 = multiply(a1 - a3, quarter_turn);
+                out[k] = sum02 + sum13;
+                out[part + k] = difference02 + difference13;
+                out[2 * part + k] = sum02 - sum13;
+                out[3 * part + k] = difference02 - difference13;
+            }
+            return;
+        }
         std::array<complex_value, max_direct_factor> inputs{};
         for (std::size_t k = 0; k < part; ++k) {
             for (std::size_t q = 0; q < radix; ++q) inputs[q] = out[q * part + k];
             for (std::size_t r = 0; r < radix; ++r) {
                 complex_value sum = inputs[0];
                 const std::size_t index = k + r * part;
-                for (std::size_t q = 1; q < radix; ++q) {
-                    const complex_value& w = twiddles_[(q * index % n) * step];
-                    sum += inputs[q] * (sign > 0 ? w : std::conj(w));
-                }
+                for (std::size_t q = 1; q < radix; ++q) sum += multiply(inputs[q], table[(q * index % n) * step]);
                 out[index] = sum;
             }
         }
     }
 
     std::size_t length_;
-    std::vector<complex_value> twiddles_;  // exp(+2 pi i j / length)
+    std::vector<complex_value> twiddles_;          // exp(-2 pi i j / length)
+    std::vector<complex_value> inverse_twiddles_;  // exp(+2 pi i j / length)
     std::vector<std::size_t> factors_;
 };
 
@@ -115,12 +146,12 @@ public:
         }
         work.assign(padded_, complex_value{});
         spare.resize(padded_);
-        for (std::size_t k = 0; k < length_; ++k) work[k] = data[k] * chirp_[k];
+        for (std::size_t k = 0; k < length_; ++k) work[k] = multiply(data[k], chirp_[k]);
         fft_(work.data(), spare.data(), -1);
-        for (std::size_t k = 0; k < padded_; ++k) spare[k] *= kernel_[k];
+        for (std::size_t k = 0; k < padded_; ++k) spare[k] = multiply(spare[k], kernel_[k]);
         fft_(spare.data(), work.data(), +1);
         const double scale = 1.0 / static_cast<double>(padded_);
-        for (std::size_t n = 0; n < length_; ++n) data[n] = work[n] * chirp_[n] * scale;
+        for (std::size_t n = 0; n < length_; ++n) data[n] = multiply(work[n], chirp_[n]) * scale;
     }
 
 private:
