@@ -62,7 +62,7 @@ struct cut_mix {
 
     /// Throws resizemix::error unless alpha > 0 is finite and the regions are usable.
     void validate() const {
-        if (!std::isfinite(alpha) || !(alpha > 0.0f)) detail::fail(name, "alpha must be finite and > 0, got ", alpha);
+        detail::check_alpha(name, alpha);
         if (source_region == region::corresponding) {
             detail::fail(name, "source_region corresponding has no meaning (it describes a paste "
                                "position); use random, salient or non-salient");

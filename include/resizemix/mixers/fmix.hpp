@@ -44,7 +44,7 @@ struct fmix {
 
     /// Throws resizemix::error unless alpha and decay_power are finite and > 0.
     void validate() const {
-        if (!std::isfinite(alpha) || !(alpha > 0.0f)) detail::fail(name, "alpha must be finite and > 0, got ", alpha);
+        detail::check_alpha(name, alpha);
         if (!std::isfinite(decay_power) || !(decay_power > 0.0f)) {
             detail::fail(name, "decay_power must be finite and > 0, got ", decay_power);
         }

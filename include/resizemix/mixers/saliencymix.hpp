@@ -39,9 +39,7 @@ struct saliency_mix {
     float alpha = 1.0f;  ///< Beta(alpha, alpha) parameter, > 0
 
     /// Throws resizemix::error unless alpha > 0 is finite.
-    void validate() const {
-        if (!std::isfinite(alpha) || !(alpha > 0.0f)) detail::fail(name, "alpha must be finite and > 0, got ", alpha);
-    }
+    void validate() const { detail::check_alpha(name, alpha); }
 
     /// The first pixel (x, y) in row-major order at the maximum of a row-major width x height map (np.argmax).
     [[nodiscard]] static std::pair<index_t, index_t> peak(const std::vector<std::uint8_t>& levels, index_t width) {
