@@ -439,7 +439,7 @@ TEST_CASE("cli batch: an existing output folder is never clobbered by a failed r
 TEST_CASE("cli batch: bad command lines exit 2, bad values exit 1, before anything is read", "[cli][batch][errors]") {
     const scratch dir("usage");
     make_folder(dir, {"a.png", "b.png"}, 20, 16);
-    expect_batch_failure(dir, batch_arguments(dir, "out", {"fmix"}), 2, "fmix");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"puzzlemix"}), 2, "puzzlemix");
     expect_batch_failure(dir, batch_arguments(dir, "out", {"resizemix"}) + strings{"--alpha", "0.5"}, 2, "--alpha");
     expect_batch_failure(dir, batch_arguments(dir, "out", {"mixup"}) + strings{"--scale-range", "0.2", "0.3"}, 2,
                          "--scale-range");
