@@ -1,5 +1,5 @@
-// fuzz/fuzz_mixers.cpp: every mixer, and mix_batch, on shapes, strides, element
-// types and parameters decoded from the input.
+// fuzz/fuzz_mixers.cpp: every mixer (SaliencyMix and FMix included), and mix_batch,
+// on shapes, strides, element types and parameters decoded from the input.
 //
 // Shapes run from 1x1 to extreme aspect ratios (1 x 256); views lie in memory
 // in any axis order, padded, with negative strides; out is a separate buffer,
@@ -248,7 +248,7 @@ RESIZEMIX_FUZZ_HARNESS bool centred_on_extreme(const box& b, const resizemix::sa
     return false;
 }
 
-enum class method { resize_mix, cut_mix, mixup, cutout };
+enum class method { resize_mix, cut_mix, mixup, cutout, saliency_mix, fmix };
 
 struct drawn_mixer {
     method kind = method::resize_mix;
@@ -256,11 +256,17 @@ struct drawn_mixer {
     resizemix::cut_mix cut_mix;
     resizemix::mixup mixup;
     resizemix::cutout cutout;
+    resizemix::saliency_mix saliency_mix;
+    resizemix::fmix fmix;
 
     static drawn_mixer draw(byte_reader& in) {
         drawn_mixer m;
         const std::uint8_t kind_byte = in.u8();
         m.kind = static_cast<method>(kind_byte % 3U);
+        // Below Cutout's top values, the top quarter of the byte turns CutMix into SaliencyMix
+        // and Mixup into FMix, so older seeds keep their layout (and most of them their mixer).
+        if (kind_byte >= 192U && m.kind == method::cut_mix) m.kind = method::saliency_mix;
+        if (kind_byte >= 192U && m.kind == method::mixup) m.kind = method::fmix;
         m.resize_mix.scale_min = draw_scale(in);
         m.resize_mix.scale_max = in.flag() ? m.resize_mix.scale_min : draw_scale(in);
         if (m.resize_mix.scale_min > m.resize_mix.scale_max && in.flag()) {
@@ -277,6 +283,11 @@ struct drawn_mixer {
                                      ? resizemix::box_sampling::inside
                                      : resizemix::box_sampling::clip;
         m.mixup.alpha = m.cut_mix.alpha;
+        m.saliency_mix.alpha = m.cut_mix.alpha;
+        m.fmix.alpha = m.cut_mix.alpha;
+        // From values already drawn: scale 1e-6 gives a flat spectrum, 1 a smooth one; the
+        // invalid interpolation a negative power, to be refused.
+        m.fmix.decay_power = static_cast<int>(m.resize_mix.interpolation) == 3 ? -1.0f : 3.0f * m.resize_mix.scale_max;
         // Cutout takes the kind byte's top values and reads its parameters last, so the bytes of
         // older seeds keep their meaning for the other mixers.
         if (kind_byte >= 240U) {
@@ -295,6 +306,8 @@ struct drawn_mixer {
             case method::cut_mix: return cut_mix;
             case method::mixup: break;
             case method::cutout: return cutout;
+            case method::saliency_mix: return saliency_mix;
+            case method::fmix: return fmix;
         }
         return mixup;
     }
@@ -378,6 +391,7 @@ void fuzz_pair(byte_reader& in) {
     const auto out_before = snapshot(resizemix::image_view<const T>(out_view));
     const auto source_storage = separate_source ? separate_source->memory.storage() : std::vector<T>{};
 
+    const resizemix::rng replay = random;  // SaliencyMix's draw, replayed below
     std::optional<mix_info> result;
     try {
         switch (mixer.kind) {
@@ -385,6 +399,8 @@ void fuzz_pair(byte_reader& in) {
             case method::cut_mix: result = mixer.cut_mix(source_const, target_const, out_view, random, maps); break;
             case method::mixup: result = mixer.mixup(source_const, target_const, out_view, random, maps); break;
             case method::cutout: result = resizemix::run_mixer(mixer.cutout, source_const, target_const, out_view, random, maps); break;
+            case method::saliency_mix: result = mixer.saliency_mix(source_const, target_const, out_view, random, maps); break;
+            case method::fmix: result = mixer.fmix(source_const, target_const, out_view, random, maps); break;
         }
     } catch (const resizemix::error& e) {
         fuzz::note("refused", e.what());
@@ -480,6 +496,37 @@ void fuzz_pair(byte_reader& in) {
                                                          [&](const auto& hole) { return hole.region.contains(x, y); });
                         RESIZEMIX_FUZZ_CHECK(fuzz::same_bits(out(c, y, x), in_hole ? fill : original_target(c, y, x)));
                     }
+            break;
+        }
+        case method::saliency_mix: {
+            // The box around the first maximum of the (resized) source's fine-grained map.
+            resizemix::rng draw = replay;
+            const double target_share = draw.beta(mixer.saliency_mix.alpha);
+            const auto levels = resizemix::fine_grained_saliency_levels(same_size_source);
+            const auto [peak_x, peak_y] = resizemix::saliency_mix::peak(levels, width);
+            const box expected = resizemix::cut_mix::clipped_box_at(target_share, peak_x, peak_y, width, height);
+            RESIZEMIX_FUZZ_CHECK(expected.empty() ? info.box.empty() : info.box == expected);
+            RESIZEMIX_FUZZ_CHECK(info.lambda == static_cast<double>(info.box.area()) / area);
+            for (index_t c = 0; c < channels; ++c)
+                for (index_t y = 0; y < info.box.height; ++y)
+                    for (index_t x = 0; x < info.box.width; ++x)
+                        RESIZEMIX_FUZZ_CHECK(fuzz::same_bits(out(c, info.box.y + y, info.box.x + x),
+                                                             same_size_source(c, info.box.y + y, info.box.x + x)));
+            break;
+        }
+        case method::fmix: {
+            if (info.box.empty()) {
+                RESIZEMIX_FUZZ_CHECK(info.lambda == 0.0 && info.mask == nullptr);
+                break;
+            }
+            RESIZEMIX_FUZZ_CHECK(info.mask != nullptr && info.mask->width() == info.box.width &&
+                                 info.mask->height() == info.box.height);
+            RESIZEMIX_FUZZ_CHECK(info.lambda == static_cast<double>(info.mask->count()) / area);
+            for (index_t c = 0; c < channels; ++c)
+                for (index_t y = info.box.y; y < info.box.y + info.box.height; ++y)
+                    for (index_t x = info.box.x; x < info.box.x + info.box.width; ++x)
+                        RESIZEMIX_FUZZ_CHECK(fuzz::same_bits(
+                            out(c, y, x), info.from_source(x, y) ? same_size_source(c, y, x) : original_target(c, y, x)));
             break;
         }
     }

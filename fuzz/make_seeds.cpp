@@ -210,6 +210,9 @@ int main() {
     write_file(mixers / "pair-u8-resizemix", with_pixels({0, 0, 0, 1, 0, 0, 1, 2, 3, 23, 3, 15, 1, 0, 1}, chelsea));
     write_file(mixers / "pair-float-cutmix", with_pixels({1, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 2, 3, 15, 3, 15, 2, 1, 9}, coffee));
     write_file(mixers / "pair-u8-mixup-hwc", with_pixels({0, 2, 0, 0, 0, 0, 0, 0, 1, 0, 0, 3, 2, 3, 63, 3, 63, 1, 0, 1}, astronaut));
+    // Kind bytes 193 and 194: CutMix and Mixup promoted to SaliencyMix and FMix.
+    write_file(mixers / "pair-float-saliencymix", with_pixels({1, 193, 0, 0, 1, 0, 1, 0, 0, 1, 0, 2, 3, 15, 3, 15, 2, 1, 9}, coffee));
+    write_file(mixers / "pair-u8-fmix-hwc", with_pixels({0, 194, 0, 0, 0, 0, 0, 0, 1, 0, 0, 3, 2, 3, 63, 3, 63, 1, 0, 1}, astronaut));
     write_file(mixers / "batch-u8", with_pixels({2, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 3, 2, 2, 7, 2, 7, 1, 0}, chelsea));
     write_file(mixers / "batch-float-cutmix", with_pixels({3, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 3, 0, 2, 15, 2, 15, 9, 1}, coffee));
 

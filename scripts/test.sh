@@ -17,11 +17,12 @@ cd "$(dirname "$0")/.."
 section() { printf '\n==== %s ====\n' "$*"; }
 
 section "dependencies"
-# OpenCV and libtorch so the interop tests run; Fashion-MNIST for the training smoke tests;
+# OpenCV and libtorch so the interop tests run (contrib's saliency module for the fine-grained
+# saliency comparison, opencv_saliency:*); Fashion-MNIST for the training smoke tests;
 # torchvision (with numpy and PIL) for the RandAugment comparison, augment.torchvision;
 # pybind11, the Python headers, numpy, torch and pytest for the Python module's tests
 # (python.*), setuptools, wheel and pip for its `pip install .` test.
-scripts/install-deps.sh libopencv-dev libtorch-dev dataset-fashion-mnist python3-torchvision python3-numpy python3-pil \
+scripts/install-deps.sh libopencv-dev libopencv-contrib-dev libtorch-dev dataset-fashion-mnist python3-torchvision python3-numpy python3-pil \
     python3-dev pybind11-dev python3-pybind11 python3-torch python3-pytest \
     python3-setuptools python3-wheel python3-pip
 

@@ -23,6 +23,10 @@ void instantiate() {
     }
     (void)resizemix::mix_batch(resizemix::one_of({{resizemix::resize_mix{}, 1.0}, {resizemix::cut_mix{}, 1.0}}), batch,
                                labels, batch, options);
+    (void)resizemix::mix_batch(resizemix::one_of(resizemix::weighted{resizemix::saliency_mix{}, 1.0},
+                                                 resizemix::weighted{resizemix::fmix{}, 1.0}),
+                               batch, labels, batch, options);
+    (void)resizemix::fine_grained_saliency(batch[0]);
     (void)resizemix::mix_batch(
         resizemix::sometimes(resizemix::cut_mix{.source_region = resizemix::region::salient}, 0.5), batch,
         Eigen::MatrixXf::Identity(4, 4), batch, {},

@@ -495,8 +495,8 @@ TEST_CASE("cli: a bad scale range fails with exit 1", "[cli][errors]") {
 
 TEST_CASE("cli: an unknown method or option fails with exit 2", "[cli][errors]") {
     const scratch dir("unknown-method");
-    expect_failure(dir, mix_without_out("fmix", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png", {}, 2,
-                   "fmix");
+    expect_failure(dir, mix_without_out("puzzlemix", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png", {},
+                   2, "puzzlemix");
     expect_failure(dir, mix_without_out("cutmix", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png",
                    {"--no-such-option", "1"}, 2, "--no-such-option");
     expect_failure(dir, mix_without_out("cutmix", data_file("chelsea.png"), data_file("coffee.png")), "mixed.png",
@@ -594,7 +594,7 @@ TEST_CASE("cli: every error names the flag the user typed, never a library param
         {cutmix_pair, {"--source-region", "salient"}, 1, {"--source-region salient", "--source-saliency", "--saliency contrast"}},
         {resizemix_pair, {"--paste-region", "non-salient"}, 1, {"--paste-region non-salient", "--target-saliency"}},
         {resizemix_pair, {"--paste-region", "corresponding"}, 1, {"--paste-region corresponding", "resizemix"}},
-        {resizemix_pair, {"--alpha", "2"}, 2, {"--alpha does not apply", "cutmix or mixup"}},
+        {resizemix_pair, {"--alpha", "2"}, 2, {"--alpha does not apply", "cutmix, mixup, saliencymix or fmix"}},
         {mix_without_out("mixup", data_file("chelsea.png"), data_file("coffee.png")), {"--source-saliency", data_file("coffee.png")}, 2, {"--source-saliency does not apply"}},
     };
     for (const bad_input& input : cases) {
@@ -791,6 +791,64 @@ TEST_CASE("cli: --randaugment and --augment-order errors name the flag and write
     expect_failure(dir, mix_without_out("resizemix", data_file("chelsea.png"), rgba_path), "out.png",
                    {"--randaugment", "2", "9"}, 1,
                    "--randaugment needs gray or RGB images (1 or 3 channels), got 4 channels in the target");
+
+TEST_CASE("cli: saliencymix and fmix give the library's bytes, box and lambda", "[cli]") {
+    const scratch dir("baselines-mix");
+    const pixels chelsea = load(data_file("chelsea.png"));
+    const auto files = same_size_pair(dir, chelsea);  // not a structured binding: clang 14 cannot capture those
+    const std::string& source = files.first;
+    const std::string& target = files.second;
+    const pixels source_pixels = load(source);
+    const pixels target_pixels = load(target);
+    const auto expected = [&](const auto& mixer, resizemix::mix_info& info) {
+        std::vector<std::uint8_t> out = target_pixels.values;
+        resizemix::rng random(6);
+        info = mixer(source_pixels.view(), target_pixels.view(),
+                     resizemix::from_hwc(out.data(), target_pixels.height, target_pixels.width, 3), random);
+        return out;
+    };
+    resizemix::mix_info info;
+
+    const std::string saliency_out = dir.file("saliencymix.png");
+    const json saliency_report = parse_report(run_cli(dir, mix_arguments("saliencymix", source, target, saliency_out) +
+                                                             std::vector<std::string>{"--seed", "6", "--alpha", "2"}));
+    CHECK(load(saliency_out).values == expected(resizemix::saliency_mix{.alpha = 2.0f}, info));
+    CHECK(saliency_report.at("method") == "saliencymix");
+    CHECK(box_of(saliency_report.at("box")) == info.box);
+    CHECK(saliency_report.at("lambda").get<double>() == info.lambda);
+
+    const std::string fmix_out = dir.file("fmix.png");
+    const json fmix_report = parse_report(run_cli(dir, mix_arguments("fmix", source, target, fmix_out) +
+                                                         std::vector<std::string>{"--seed", "6", "--decay-power", "2.5"}));
+    CHECK(load(fmix_out).values == expected(resizemix::fmix{.decay_power = 2.5f}, info));
+    CHECK(fmix_report.at("decay_power").get<double>() == 2.5);
+    CHECK(fmix_report.at("mask_pixels").get<long>() == info.mask->count());
+    CHECK(fmix_report.at("lambda").get<double>() ==
+          static_cast<double>(info.mask->count()) / (chelsea.width * chelsea.height));
+
+    expect_failure(dir, mix_without_out("fmix", source, target), "mixed.png", {"--decay-power", "0"}, 1,
+                   "--decay-power must be finite and above 0");
+    expect_failure(dir, mix_without_out("cutmix", source, target), "mixed.png", {"--decay-power", "2"}, 2,
+                   "--decay-power does not apply");
+}
+
+TEST_CASE("cli: --saliency fine-grained gives salient CutMix the fine-grained map", "[cli]") {
+    const scratch dir("saliency-fine-grained");
+    const pixels chelsea = load(data_file("chelsea.png"));
+    const auto files = same_size_pair(dir, chelsea);
+    const pixels source_pixels = load(files.first);
+    const json report = parse_report(run_cli(dir, mix_arguments("cutmix", files.first, files.second, dir.file("mixed.png")) +
+                                                      std::vector<std::string>{"--source-region", "salient", "--saliency",
+                                                                               "fine-grained", "--seed", "3"}));
+    resizemix::pair_saliency maps;
+    maps.source = resizemix::fine_grained_saliency(source_pixels.view());
+    const pixels target_pixels = load(files.second);
+    std::vector<std::uint8_t> out = target_pixels.values;
+    resizemix::rng random(3);
+    const resizemix::mix_info info = resizemix::cut_mix{.source_region = resizemix::region::salient}(
+        source_pixels.view(), target_pixels.view(), resizemix::from_hwc(out.data(), target_pixels.height, target_pixels.width, 3),
+        random, maps);
+    CHECK(box_of(report.at("source_box")) == info.source_box);
 }
 
 #endif  // RESIZEMIX_CLI_PATH

@@ -439,7 +439,7 @@ TEST_CASE("cli batch: an existing output folder is never clobbered by a failed r
 TEST_CASE("cli batch: bad command lines exit 2, bad values exit 1, before anything is read", "[cli][batch][errors]") {
     const scratch dir("usage");
     make_folder(dir, {"a.png", "b.png"}, 20, 16);
-    expect_batch_failure(dir, batch_arguments(dir, "out", {"fmix"}), 2, "fmix");
+    expect_batch_failure(dir, batch_arguments(dir, "out", {"puzzlemix"}), 2, "puzzlemix");
     expect_batch_failure(dir, batch_arguments(dir, "out", {"resizemix"}) + strings{"--alpha", "0.5"}, 2, "--alpha");
     expect_batch_failure(dir, batch_arguments(dir, "out", {"mixup"}) + strings{"--scale-range", "0.2", "0.3"}, 2,
                          "--scale-range");
@@ -705,6 +705,36 @@ TEST_CASE("cli batch: --randaugment, --augment-order and --repeat errors name th
     expect_batch_failure(dir, arguments + strings{"--randaugment", "2", "9"}, 1,
                          "--randaugment needs gray or RGB images (1 or 3 channels), got 4 channels in the images of --input-dir");
     (void)parse_report(run_cli(dir, arguments + strings{"--randaugment", "2", "9", "--channels", "3"}));
+
+TEST_CASE("cli batch: saliencymix and fmix, one per sample, give mix_batch's bytes and labels", "[cli][batch]") {
+    const scratch dir("saliencymix-fmix");
+    const strings names{"p1.png", "p2.png", "p3.png", "p4.png"};
+    make_folder(dir, names, 32, 24);
+    const json report = parse_report(run_cli(dir, batch_arguments(dir, "out", {"saliencymix", "fmix"}) +
+                                                      strings{"--pairing", "flip", "--seed", "5", "--decay-power", "2"}));
+    CHECK(report.at("count") == 4);
+    const json summary = json::parse(read_text(dir.root / "out" / "labels.json"));
+    CHECK(summary.at("decay_power").get<double>() == 2.0);
+    // The same batch mixed by the library.
+    std::vector<std::uint8_t> pixels_in;
+    for (const std::string& name : names) {
+        const pixels image = load(dir.path("in/" + name), 3);
+        pixels_in.insert(pixels_in.end(), image.values.begin(), image.values.end());
+    }
+    resizemix::batch_options options;
+    options.seed = 5;
+    options.pairing = resizemix::pairing::flip;
+    const auto mixer = resizemix::one_of({{resizemix::saliency_mix{}, 1.0}, {resizemix::fmix{.decay_power = 2.0f}, 1.0}});
+    const auto view = resizemix::from_nhwc(pixels_in.data(), 4, 24, 32, 3);
+    const auto result = resizemix::mix_batch(mixer, view, {}, view, options);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const json& record = summary.at("images").at(i);
+        CHECK(record.at("method") == std::string(result.samples[i].info.method));
+        CHECK(record.at("lambda").get<double>() == result.samples[i].info.lambda);
+        const pixels output = load(dir.path("out/" + names[i]), 3);
+        CHECK(std::equal(output.values.begin(), output.values.end(),
+                         pixels_in.begin() + static_cast<std::ptrdiff_t>(i * 24 * 32 * 3)));
+    }
 }
 
 #endif  // RESIZEMIX_CLI_PATH

@@ -107,7 +107,7 @@ TEST_CASE("cli grid: bad input is one line, exit 1 or 2, and the sheet untouched
     };
     const strings two{data_file("chelsea.png"), data_file("coffee.png")};
     expect_error(run_cli(dir, grid({data_file("chelsea.png")}, {})), 2, "--images");
-    expect_error(run_cli(dir, grid(two, {"--columns", "fmix"})), 2, "fmix");
+    expect_error(run_cli(dir, grid(two, {"--columns", "puzzlemix"})), 2, "puzzlemix");
     expect_error(run_cli(dir, grid(two, {"--columns", "source,target", "--alpha", "2"})), 2, "--alpha");
     expect_error(run_cli(dir, grid(two, {"--columns", "resizemix", "--box-sampling", "inside"})), 2,
                  "--box-sampling does not apply");

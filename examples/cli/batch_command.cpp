@@ -1,13 +1,13 @@
 // resizemix batch: mix a folder of images as one batch, with soft labels.
 //
-//   resizemix batch --input-dir D --output-dir O --method resizemix|cutmix|mixup|cutout [M ...]
+//   resizemix batch --input-dir D --output-dir O --method resizemix|cutmix|mixup|cutout|saliencymix|fmix [M ...]
 //      [--labels L.csv [--num-classes K] [--label-smoothing E]]
 //      [--seed N] [--epoch E] [--step S] [--rank R] [--threads T]
 //      [--pairing shuffle|flip] [--per-batch]
 //      [--scale-range MIN MAX] [--alpha A] [--box-sampling clip|inside]
 //      [--cutout-length L | --cutout-fraction F] [--cutout-holes N] [--cutout-fill V]
 //      [--weights W ...] [--probability P]
-//      [--source-region R] [--paste-region R] [--saliency contrast]
+//      [--source-region R] [--paste-region R] [--saliency contrast|fine-grained] [--decay-power D]
 //      [--autoaugment imagenet|cifar10|svhn]
 //      [--randaugment N M [--augment-order after|before]] [--repeat m]
 //      [--channels C] [--overwrite] [--max-pixels N]
@@ -39,8 +39,9 @@
 //   keeps its label (lambda 0; labels.json lists its "holes"). --scale-range,
 //   --alpha, the --cutout-* and the region
 //   options apply as in `resizemix mix`; an option no chosen method reads is an
-//   error. Salient and non-salient regions need --saliency contrast: each
-//   image's map is computed from its own pixels (resizemix::contrast_saliency).
+//   error. Salient and non-salient regions need --saliency contrast (or
+//   fine-grained): each image's map is computed from its own pixels
+//   (resizemix::contrast_saliency, resizemix::fine_grained_saliency).
 //   --autoaugment P runs AutoAugment with policy P on every mixed image, after
 //   its mix, as `resizemix mix --autoaugment` does; labels.json then says
 //   "autoaugment" and gives each image its "augmentations" and "paste_box"
@@ -82,10 +83,12 @@
 //                and with --labels "label", "partner_label", "soft_label";
 //                with --randaugment "augmentations", listed as `mix` lists them}]}
 //   lambda is the partner's share of the output pixels, box where its pixels
-//   sit (the whole image for mixup; empty when nothing was mixed). The options
-//   in labels.json include "step", "rank", "repeat", with cutmix "box_sampling"
-//   and with --randaugment "randaugment". "count" counts the samples written
-//   (m x N); "box" is where the partner was pasted, before any augmentation.
+//   sit (the whole image for mixup; for fmix the bounding box of its mask, of
+//   which only the lambda share takes the partner; empty when nothing was mixed).
+//   The options in labels.json include "step", "rank", "repeat", with cutmix
+//   "box_sampling" and with --randaugment "randaugment". "count" counts the
+//   samples written (m x N); "box" is where the partner was pasted, before any
+//   augmentation.
 //   stdout gets one JSON line: "output_dir", "count", "width", "height",
 //   "channels", "methods", "seed", "epoch", "step", "rank", "repeat", "mean_lambda".
 //
@@ -126,7 +129,6 @@
 
 #include <resizemix/augment/batch_augmentation.hpp>
 #include <resizemix/batch.hpp>
-#include <resizemix/contrast_saliency.hpp>
 #include <resizemix/labels.hpp>
 
 #include "augment_options.hpp"
@@ -211,7 +213,7 @@ resizemix::any_mixer batch_mixer(const batch_cli_options& options) {
 
 /// Refuses a salient / non-salient region when no map will be computed.
 void check_saliency_given(const batch_cli_options& options) {
-    if (options.mixing.saliency == "contrast") return;
+    if (!options.mixing.saliency.empty()) return;
     for (const std::string& method : options.methods) {
         const auto [source_region, paste_region] = regions_of(method, options.mixing);
         for (const auto& [flag, policy] : {std::pair{"--source-region", source_region}, std::pair{"--paste-region", paste_region}}) {
@@ -248,7 +250,10 @@ nlohmann::ordered_json summary_json(const std::vector<std::string>& names, const
         summary["scale_range"] = {float_for_json(options.mixing.scale_range.first),
                                   float_for_json(options.mixing.scale_range.second)};
     }
-    if (uses("cutmix") || uses("mixup")) summary["alpha"] = float_for_json(options.mixing.alpha);
+    if (uses("cutmix") || uses("mixup") || uses("saliencymix") || uses("fmix")) {
+        summary["alpha"] = float_for_json(options.mixing.alpha);
+    }
+    if (uses("fmix")) summary["decay_power"] = float_for_json(options.mixing.decay_power);
     if (uses("cutmix")) summary["box_sampling"] = options.mixing.box_sampling;
     if (options.autoaugmenting.enabled()) summary["autoaugment"] = options.autoaugmenting.policy;
     if (uses("cutout")) {
@@ -318,22 +323,22 @@ void run_batch(const batch_cli_options& options) {
     std::vector<std::optional<resizemix::saliency_map>> maps(static_cast<std::size_t>(batch.count));
     const auto contrast_maps = [&](const resizemix::saliency_query& query) -> const resizemix::saliency_map& {
         auto& map = maps[static_cast<std::size_t>(query.image_index)];
-        if (!map) map = resizemix::contrast_saliency(batch.view()[query.image_index]);
+        if (!map) map = computed_saliency(options.mixing.saliency, batch.view()[query.image_index]);
         return *map;
     };
-    const bool contrast = options.mixing.saliency == "contrast";
+    const bool own_saliency = !options.mixing.saliency.empty();
     // One copy is mixed in place; --repeat m writes m x N samples into a buffer of their own.
     std::vector<std::uint8_t> repeated;
     resizemix::batch_result result;
     if (options.repeat == 1) {
-        result = contrast ? resizemix::mix_batch(mixer, batch.view(), classes, batch.view(), mixing, contrast_maps)
+        result = own_saliency ? resizemix::mix_batch(mixer, batch.view(), classes, batch.view(), mixing, contrast_maps)
                           : resizemix::mix_batch(mixer, batch.view(), classes, batch.view(), mixing);
     } else {
         repeated.resize(batch.pixels.size() * static_cast<std::size_t>(options.repeat));
         const auto input = resizemix::batch_view<const std::uint8_t>(batch.view());
         const auto output = resizemix::from_nhwc(repeated.data(), batch.count * options.repeat, batch.height,
                                                  batch.width, batch.channels);
-        result = contrast ? resizemix::mix_batch_repeated(mixer, input, classes, output, options.repeat, mixing,
+        result = own_saliency ? resizemix::mix_batch_repeated(mixer, input, classes, output, options.repeat, mixing,
                                                           contrast_maps)
                           : resizemix::mix_batch_repeated(mixer, input, classes, output, options.repeat, mixing);
     }

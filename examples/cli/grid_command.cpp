@@ -1,9 +1,9 @@
-// resizemix grid: a contact sheet comparing CutMix, saliency-guided CutMix and ResizeMix (and Cutout, AutoAugment).
+// resizemix grid: a contact sheet comparing CutMix, saliency-guided CutMix, ResizeMix and the baselines.
 //
 //   resizemix grid --images A B [C ...] --out SHEET.png
 //      [--seed N] [--pairs cycle|chain]
-//      [--columns source target cutmix salient-cutmix resizemix resizemix+ cutout autoaugment saliency]
-//      [--tile-size W H] [--scale-range MIN MAX] [--alpha A] [--box-sampling clip|inside]
+//      [--columns source target cutmix salient-cutmix resizemix resizemix+ cutout autoaugment saliencymix fmix saliency]
+//      [--tile-size W H] [--scale-range MIN MAX] [--alpha A] [--box-sampling clip|inside] [--decay-power D]
 //      [--cutout-length L | --cutout-fraction F] [--cutout-holes N] [--cutout-fill V]
 //      [--max-pixels N]
 //
@@ -27,6 +27,9 @@
 //   cutout           Cutout on the target (--cutout-*, as `mix --method cutout`)
 //   autoaugment      AutoAugment's ImageNet policy on the target (captioned with
 //                    the operations that ran; "none" when neither step ran)
+//   saliencymix      SaliencyMix: a CutMix box centred on the peak of the
+//                    source's fine-grained saliency (resizemix::fine_grained_saliency)
+//   fmix             FMix: a low-frequency Fourier-noise mask (--decay-power, --alpha)
 //   saliency         the source's saliency map (white = most salient)
 //   Mixed tiles are captioned "λ=0.372": the source's pixel share, the weight
 //   of the source label.
@@ -120,6 +123,7 @@ std::vector<std::string> column_methods(const std::vector<std::string>& columns)
         if (column == "cutmix" || column == "salient-cutmix") methods.emplace_back("cutmix");
         if (column == "resizemix" || column == "resizemix+") methods.emplace_back("resizemix");
         if (column == "cutout") methods.emplace_back("cutout");
+        if (column == "saliencymix" || column == "fmix") methods.push_back(column);
     }
     return methods;
 }
@@ -133,6 +137,8 @@ std::vector<std::string> column_methods(const std::vector<std::string>& columns)
     if (column == "resizemix+") return "ResizeMix+";
     if (column == "cutout") return "Cutout";
     if (column == "autoaugment") return "AutoAugment";
+    if (column == "saliencymix") return "SaliencyMix";
+    if (column == "fmix") return "FMix";
     return "source saliency";
 }
 
@@ -316,7 +322,8 @@ void run_grid(const grid_options& options) {
                     : name == "salient-cutmix" ? salient_cut_mix(source, target, cell, random, saliency)
                     : name == "resizemix+"     ? resize_mix_plus(source, target, cell, random)
                     : name == "cutout"         ? cutout(source, target, cell, random)
-                                               : resize_mix(source, target, cell, random);
+                    : name == "resizemix"      ? resize_mix(source, target, cell, random)
+                                               : make_mixer(name, options.mixing)(source, target, cell, random);
                 caption = lambda_caption(info.lambda);
                 nlohmann::ordered_json tile_report;
                 tile_report["column"] = name;
@@ -359,7 +366,7 @@ subcommand add_grid_command(CLI::App& parent) {
         ->capture_default_str();
     grid->add_option("--columns", options->columns, "Columns, in order")
         ->check(CLI::IsMember({"source", "target", "cutmix", "salient-cutmix", "resizemix", "resizemix+", "cutout",
-                               "autoaugment", "saliency"}))
+                               "autoaugment", "saliencymix", "fmix", "saliency"}))
         ->delimiter(',')
         ->expected(1, CLI::detail::expected_max_vector_size)
         ->default_str("source target cutmix salient-cutmix resizemix");

@@ -1,11 +1,11 @@
-// resizemix mix: mix two images with ResizeMix, CutMix or Mixup (or cut holes with Cutout).
+// resizemix mix: mix two images with ResizeMix, CutMix, Mixup, SaliencyMix or FMix (or cut holes with Cutout).
 //
-//   resizemix mix --method resizemix|cutmix|mixup|cutout --source S --target T --out O
-//      [--seed N] [--scale-range MIN MAX] [--alpha A] [--box-sampling clip|inside]
+//   resizemix mix --method resizemix|cutmix|mixup|saliencymix|fmix|cutout --source S --target T --out O
+//      [--seed N] [--scale-range MIN MAX] [--alpha A] [--box-sampling clip|inside] [--decay-power D]
 //      [--cutout-length L | --cutout-fraction F] [--cutout-holes N] [--cutout-fill V]
 //      [--source-region random|salient|non-salient]
 //      [--paste-region corresponding|random|salient|non-salient]
-//      [--source-saliency MAP] [--target-saliency MAP] [--saliency contrast]
+//      [--source-saliency MAP] [--target-saliency MAP] [--saliency contrast|fine-grained]
 //      [--source-label I --target-label J --num-classes K [--label-smoothing E]]
 //      [--autoaugment imagenet|cifar10|svhn]
 //      [--randaugment N M [--augment-order after|before]] [--max-pixels N]
@@ -20,7 +20,9 @@
 //   lambda is the source's share of the output: the weight of the source label.
 //   The same arguments give the same JSON and the same output bytes.
 //   For cutmix the JSON also says "box_sampling"; for cutout, "holes": each
-//   hole as filled (clipped to the image; a box), "box" being their bounding box.
+//   hole as filled (clipped to the image; a box), "box" being their bounding box;
+//   for fmix "decay_power" and "mask_pixels" (how many pixels of "box", the
+//   mask's bounding box, take the source).
 //
 // AUTOAUGMENT
 //   --autoaugment P runs AutoAugment (Cubuk et al. 2019, torchvision 0.14's
@@ -58,6 +60,13 @@
 //              the border, lambda its exact share: the CutMix paper, timm,
 //              torchvision) or inside (the whole box, placed where it fits).
 //   mixup      per-pixel blend with weight lambda ~ Beta(A, A).
+//   saliencymix  SaliencyMix: a CutMix box from Beta(A, A) centred on the
+//              peak of the source's fine-grained saliency map (the map the
+//              authors take from OpenCV), clipped at the border, pasted at the
+//              same place.
+//   fmix       FMix: low-frequency Fourier noise (spectrum ~ 1 / f^D, --decay-power
+//              D, default 3) thresholded so its brightest lambda ~ Beta(A, A)
+//              share of the pixels take the source.
 //   cutout     Cutout (DeVries and Taylor 2017): --cutout-holes squares (default
 //              1) of side --cutout-length pixels (default 16; or a share F of
 //              the target's shorter side, --cutout-fraction) filled with level
@@ -66,16 +75,16 @@
 //              lambda is 0 and the label is the target's.
 //
 // SAME SIZE
-//   ResizeMix takes a source of any size. CutMix and Mixup mix same-size
+//   ResizeMix takes a source of any size. The other methods mix same-size
 //   images: a source of another size is first resized (bilinear, the library's
 //   resize) to the target's size, and source_box is then in those resized
 //   coordinates.
 //
 // SALIENCY
 //   Maps come from files (--source-saliency, --target-saliency: grayscale
-//   images of any size, stretched over the image) or, with --saliency contrast,
-//   are computed from the images (resizemix::contrast_saliency; for CutMix
-//   from the source after resizing). The box is centred on a pixel at the map's
+//   images of any size, stretched over the image) or, with --saliency contrast
+//   or fine-grained, are computed from the images (resizemix::contrast_saliency
+//   or resizemix::fine_grained_saliency; for CutMix from the source after resizing). The box is centred on a pixel at the map's
 //   maximum (minimum), shifted inside.
 //
 // LABELS
@@ -109,7 +118,6 @@
 #include <string>
 #include <vector>
 
-#include <resizemix/contrast_saliency.hpp>
 #include <resizemix/labels.hpp>
 #include <resizemix/resize.hpp>
 
@@ -160,7 +168,7 @@ void check_labels(const mix_options& options) {
 /// Refuses a salient / non-salient region without a map to find it in.
 void check_maps_available(const mix_options& options) {
     const auto [source_region, paste_region] = regions_of(options.method, options.mixing);
-    const bool computed = options.mixing.saliency == "contrast";
+    const bool computed = !options.mixing.saliency.empty();
     const auto check = [&](resizemix::region policy, const char* flag, const char* image, const std::string& file,
                            const char* file_flag) {
         if (resizemix::needs_saliency(policy) && file.empty() && !computed) {
@@ -216,10 +224,11 @@ void run_mix(const mix_options& options) {
         source_pixels = resized_source.const_view();
     }
     const resizemix::image_view<const std::uint8_t> target_pixels = target.view();
-    if (options.mixing.saliency == "contrast") {
+    if (!options.mixing.saliency.empty()) {
         const auto [source_region, paste_region] = regions_of(options.method, options.mixing);
-        if (resizemix::needs_saliency(source_region)) maps.source = resizemix::contrast_saliency(source_pixels);
-        if (resizemix::needs_saliency(paste_region)) maps.target = resizemix::contrast_saliency(target_pixels);
+        const std::string& kind = options.mixing.saliency;
+        if (resizemix::needs_saliency(source_region)) maps.source = computed_saliency(kind, source_pixels);
+        if (resizemix::needs_saliency(paste_region)) maps.target = computed_saliency(kind, target_pixels);
     }
 
     resizemix::rng random(options.mixing.seed);
@@ -231,6 +240,10 @@ void run_mix(const mix_options& options) {
     report["lambda"] = info.lambda;
     if (options.method == "resizemix") report["tau"] = info.tau;
     if (options.method == "cutmix") report["box_sampling"] = options.mixing.box_sampling;
+    if (options.method == "fmix") {
+        report["decay_power"] = float_for_json(options.mixing.decay_power);
+        report["mask_pixels"] = info.mask ? info.mask->count() : 0;
+    }
     if (options.method != "mixup") {
         report["box"] = box_json(options.autoaugmenting.enabled() || options.augmenting.enabled() ? info.paste_box : info.box);
         report["source_box"] = box_json(info.source_box);

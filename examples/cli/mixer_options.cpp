@@ -5,9 +5,13 @@
 #include <cmath>
 
 #include <resizemix/augment/cutout.hpp>
+#include <resizemix/contrast_saliency.hpp>
+#include <resizemix/fine_grained_saliency.hpp>
 #include <resizemix/mixers/cutmix.hpp>
+#include <resizemix/mixers/fmix.hpp>
 #include <resizemix/mixers/mixup.hpp>
 #include <resizemix/mixers/resizemix.hpp>
+#include <resizemix/mixers/saliencymix.hpp>
 
 #include "cli_common.hpp"
 
@@ -24,7 +28,14 @@ void add_mixer_options(CLI::App& command, mixer_options& options, offered_option
             ->type_name("MIN MAX")
             ->default_str("0.1 0.8");
     options.alpha_option =
-        command.add_option("--alpha", options.alpha, "cutmix, mixup: Beta(A, A) parameter, > 0")->capture_default_str();
+        command.add_option("--alpha", options.alpha, "cutmix, mixup, saliencymix, fmix: Beta(A, A) parameter, > 0")
+            ->capture_default_str();
+    options.decay_power_option =
+        command
+            .add_option("--decay-power", options.decay_power,
+                        "fmix: the Fourier noise's spectrum falls as 1 / frequency^D, D > 0 (higher: smoother masks)")
+            ->type_name("D")
+            ->capture_default_str();
     options.box_sampling_option =
         command
             .add_option("--box-sampling", options.box_sampling,
@@ -63,9 +74,10 @@ void add_mixer_options(CLI::App& command, mixer_options& options, offered_option
         options.saliency_option =
             command
                 .add_option("--saliency", options.saliency,
-                            "Saliency maps for salient / non-salient regions: contrast = computed from each image "
-                            "(local contrast of the luminance with a centre prior; no map files needed)")
-                ->check(CLI::IsMember({"contrast"}));
+                            "Saliency maps for salient / non-salient regions, computed from each image (no map "
+                            "files needed): contrast = local contrast of the luminance with a centre prior; "
+                            "fine-grained = the fine-grained static saliency SaliencyMix uses (OpenCV's)")
+                ->check(CLI::IsMember({"contrast", "fine-grained"}));
     }
 }
 
@@ -88,7 +100,8 @@ void refuse_unless_read(const CLI::Option* given, std::initializer_list<std::str
 void check_options_apply(const mixer_options& options, std::span<const std::string> methods,
                          const std::string& chosen_by) {
     refuse_unless_read(options.scale_range_option, {"resizemix"}, methods, chosen_by);
-    refuse_unless_read(options.alpha_option, {"cutmix", "mixup"}, methods, chosen_by);
+    refuse_unless_read(options.alpha_option, {"cutmix", "mixup", "saliencymix", "fmix"}, methods, chosen_by);
+    refuse_unless_read(options.decay_power_option, {"fmix"}, methods, chosen_by);
     refuse_unless_read(options.box_sampling_option, {"cutmix"}, methods, chosen_by);
     refuse_unless_read(options.source_region_option, {"cutmix"}, methods, chosen_by);
     refuse_unless_read(options.paste_region_option, {"resizemix", "cutmix"}, methods, chosen_by);
@@ -114,6 +127,10 @@ std::pair<region, region> regions_of(const std::string& method, const mixer_opti
                 paste_given ? parse_region(options.paste_region) : region::corresponding};
     }
     return {region::random, region::random};
+}
+
+resizemix::saliency_map computed_saliency(const std::string& kind, resizemix::image_view<const std::uint8_t> image) {
+    return kind == "fine-grained" ? resizemix::fine_grained_saliency(image) : resizemix::contrast_saliency(image);
 }
 
 resizemix::any_mixer make_mixer(const std::string& method, const mixer_options& options) {
@@ -154,6 +171,14 @@ resizemix::any_mixer make_mixer(const std::string& method, const mixer_options& 
                                   .paste_region = paste_region,
                                   .box_sampling = options.box_sampling == "inside" ? resizemix::box_sampling::inside
                                                                                    : resizemix::box_sampling::clip};
+    }
+    if (method == "saliencymix") return resizemix::saliency_mix{.alpha = options.alpha};
+    if (method == "fmix") {
+        if (!(std::isfinite(options.decay_power) && options.decay_power > 0.0f)) {
+            throw resizemix::error("--decay-power must be finite and above 0 (the spectrum's 1 / frequency^D), got " +
+                                   shortest_text(options.decay_power));
+        }
+        return resizemix::fmix{.alpha = options.alpha, .decay_power = options.decay_power};
     }
     return resizemix::mixup{.alpha = options.alpha};
 }

@@ -25,7 +25,7 @@
 namespace resizemix_cli {
 
 /// The method names, as the CLI spells them in options, errors and reports.
-inline const std::vector<std::string> method_names{"resizemix", "cutmix", "mixup", "cutout"};
+inline const std::vector<std::string> method_names{"resizemix", "cutmix", "mixup", "cutout", "saliencymix", "fmix"};
 
 /// What the shared options hold after parsing, and which of them the user gave.
 struct mixer_options {
@@ -35,7 +35,8 @@ struct mixer_options {
     float alpha = 1.0f;
     std::string source_region = "random";
     std::string paste_region;  ///< empty: the method's default (random for resizemix, corresponding for cutmix)
-    std::string saliency;      ///< "contrast": maps computed from the images (contrast_saliency); empty: none
+    float decay_power = 3.0f;  ///< fmix: the spectrum's decay power
+    std::string saliency;      ///< "contrast" or "fine-grained": maps computed from the images; empty: none
     std::string box_sampling = "clip";  ///< cutmix's random boxes: "clip" (CutMix paper, timm) or "inside"
     std::int64_t cutout_length = 16;    ///< cutout: the hole's side in pixels
     double cutout_fraction = 0.0;       ///< cutout: when given, the side as a share of the shorter image side
@@ -44,6 +45,7 @@ struct mixer_options {
 
     CLI::Option* scale_range_option = nullptr;
     CLI::Option* alpha_option = nullptr;
+    CLI::Option* decay_power_option = nullptr;
     CLI::Option* source_region_option = nullptr;  ///< null where the subcommand does not offer it
     CLI::Option* paste_region_option = nullptr;
     CLI::Option* saliency_option = nullptr;
@@ -57,7 +59,7 @@ struct mixer_options {
 /// Which of the optional shared options a subcommand offers.
 struct offered_options {
     bool regions = false;   ///< --source-region, --paste-region
-    bool saliency = false;  ///< --saliency contrast
+    bool saliency = false;  ///< --saliency contrast|fine-grained
 };
 
 /// Declares the shared options on `command`, read into `options`: --seed, --max-pixels,
@@ -80,9 +82,14 @@ void check_options_apply(const mixer_options& options, std::span<const std::stri
 [[nodiscard]] std::pair<resizemix::region, resizemix::region> regions_of(const std::string& method,
                                                                          const mixer_options& options);
 
-/// The mixer for `method` ("resizemix", "cutmix", "mixup" or "cutout") with the options'
+/// The map `--saliency KIND` computes from an image: "contrast" (contrast_saliency) or
+/// "fine-grained" (fine_grained_saliency, SaliencyMix's map).
+[[nodiscard]] resizemix::saliency_map computed_saliency(const std::string& kind,
+                                                       resizemix::image_view<const std::uint8_t> image);
+
+/// The mixer for `method` (one of method_names) with the options'
 /// parameters. Values the method cannot use are refused as resizemix::error naming
-/// the flag (--scale-range, --alpha, --paste-region, --cutout-*).
+/// the flag (--scale-range, --alpha, --decay-power, --paste-region, --cutout-*).
 [[nodiscard]] resizemix::any_mixer make_mixer(const std::string& method, const mixer_options& options);
 
 }  // namespace resizemix_cli

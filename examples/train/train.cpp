@@ -58,7 +58,8 @@ const std::vector<std::string> all_methods = {"none",          "mixup",
                                               "cutmix-salient-paste", "resizemix",
                                               "randaugment",   "resizemix+",
                                               "resizemix-randaugment-before",
-                                              "cutout",        "autoaugment"};
+                                              "cutout",        "autoaugment",
+                                              "saliencymix",   "fmix"};
 
 struct settings {
     std::vector<std::string> methods = {"resizemix"};
@@ -107,7 +108,8 @@ void print_help() {
                        batch), resizemix-randaugment-before (RandAugment on each image, then
                        ResizeMix: the paper's Table 7 control), cutout (one 14 x 14 hole, half the
                        side, per image; labels kept), autoaugment (AutoAugment's CIFAR-10 policy on
-                       each image, no mixing) (default resizemix)
+                       each image, no mixing), saliencymix (CutMix box on the source's fine-grained
+                       saliency peak), fmix (Fourier-noise mask, decay 3) (default resizemix)
   --epochs N           epochs over the training set (default 10)
   --seed N             seeds the weights, the data order, crop/flip and the mixing (default 0)
   --train-subset N     train on the first N training images (default 0: all 60000)
@@ -280,6 +282,10 @@ std::optional<resizemix::any_mixer> make_mixer(const std::string& method, const 
     using resizemix::region;
     if (method == "mixup") return resizemix::any_mixer(resizemix::sometimes(resizemix::mixup{.alpha = 1.0f}, p));
     if (method == "cutmix") return resizemix::any_mixer(resizemix::sometimes(resizemix::cut_mix{.alpha = 1.0f}, p));
+    if (method == "saliencymix") {
+        return resizemix::any_mixer(resizemix::sometimes(resizemix::saliency_mix{.alpha = 1.0f}, p));
+    }
+    if (method == "fmix") return resizemix::any_mixer(resizemix::sometimes(resizemix::fmix{.alpha = 1.0f}, p));
     if (method == "cutmix-inside") {
         return resizemix::any_mixer(resizemix::sometimes(
             resizemix::cut_mix{.alpha = 1.0f, .box_sampling = resizemix::box_sampling::inside}, p));

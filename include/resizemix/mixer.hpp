@@ -4,9 +4,11 @@
 // random parameter and returns a mix_info that fully determines the output;
 // render(info, source, target, patch) writes the pixels inside info.box into a
 // box-sized view. The output is the target outside the box and the patch
-// inside it. Splitting the steps is what lets mix_batch plan a whole batch on
-// one thread, render on many, and mix in place (every patch is rendered from
-// the original pixels before any sample is overwritten). Eigen-free.
+// inside it; a mask-based mixer (FMix) also puts a binary mask over the box in
+// the mix_info and renders the target's own pixels where it is 0. Splitting
+// the steps is what lets mix_batch plan a whole batch on one thread, render on
+// many, and mix in place (every patch is rendered from the original pixels
+// before any sample is overwritten). Eigen-free.
 #pragma once
 
 #include <concepts>
@@ -27,7 +29,11 @@ namespace resizemix {
 ///   the same (inputs, rng position) always gives the same mix_info.
 /// - `render(info, source, target, patch)`: writes `patch` (info.box's size, in the
 ///   output's layout) from the inputs; called only for a non-empty info.box, reads
-///   nothing but its arguments, and may run on any thread.
+///   nothing but its arguments, and may run on any thread. When plan() sets info.mask
+///   (a mix_mask of info.box's size), render writes the source where it is set and the
+///   target elsewhere, and lambda is the mask's share; nothing else in the library
+///   changes for masks (mix_info and its mask travel by value through one_of, any_mixer,
+///   sometimes, pipelines and mix_batch).
 /// Optional: `validate()`, and the in-place capability below.
 template <class M>
 concept mixer = requires(const M& m, image_view<const std::uint8_t> bytes, image_view<std::uint8_t> byte_patch,

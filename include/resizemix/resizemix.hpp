@@ -4,7 +4,8 @@
 // Information and True Labels"): resize the whole source image by
 // tau ~ U(0.1, 0.8), paste it into the target at a random place, and weight the
 // source label by its share of the output pixels. CutMix (all the paper's
-// saliency variants) and Mixup come with it, with soft labels and Grad-CAM.
+// saliency variants), Mixup and the baselines SaliencyMix and FMix come with
+// it, with soft labels and Grad-CAM.
 #pragma once
 
 #include "augment/augment.hpp"
@@ -12,6 +13,7 @@
 #include "compose.hpp"
 #include "contrast_saliency.hpp"
 #include "error.hpp"
+#include "fine_grained_saliency.hpp"
 #include "geometry.hpp"
 #include "grad_cam.hpp"
 #include "image.hpp"
@@ -19,8 +21,10 @@
 #include "mix_info.hpp"
 #include "mixer.hpp"
 #include "mixers/cutmix.hpp"
+#include "mixers/fmix.hpp"
 #include "mixers/mixup.hpp"
 #include "mixers/resizemix.hpp"
+#include "mixers/saliencymix.hpp"
 #include "random.hpp"
 #include "resize.hpp"
 #include "saliency.hpp"

@@ -3,6 +3,7 @@
 // The protocol these serve (plan, then render) is described in mixer.hpp.
 #pragma once
 
+#include <cmath>
 #include <concepts>
 #include <type_traits>
 
@@ -26,6 +27,11 @@ constexpr void check_pixel_types() {
     static_assert(!std::is_const_v<OutT>,
                   "resizemix mixers: `out` must be a mutable view (image_view<T>, not "
                   "image_view<const T>); pass the target itself to mix in place");
+}
+
+/// The Beta(alpha, alpha) parameter of CutMix, Mixup, SaliencyMix and FMix: finite and > 0.
+inline void check_alpha(const char* mixer, float alpha) {
+    if (!std::isfinite(alpha) || !(alpha > 0.0f)) fail(mixer, "alpha must be finite and > 0, got ", alpha);
 }
 
 /// Views must be non-empty and have equal channel counts; with `same_size`, the

@@ -62,7 +62,7 @@ struct cut_mix {
 
     /// Throws resizemix::error unless alpha > 0 is finite and the regions are usable.
     void validate() const {
-        if (!std::isfinite(alpha) || !(alpha > 0.0f)) detail::fail(name, "alpha must be finite and > 0, got ", alpha);
+        detail::check_alpha(name, alpha);
         if (source_region == region::corresponding) {
             detail::fail(name, "source_region corresponding has no meaning (it describes a paste "
                                "position); use random, salient or non-salient");
@@ -85,14 +85,21 @@ struct cut_mix {
     /// box_sampling::clip, the CutMix paper's rand_bbox: half sides floor(sqrt(1 - target_share) *
     /// side / 2) around a centre drawn uniformly over the image (x, then y), clipped at the border.
     [[nodiscard]] static box clipped_box(double target_share, index_t width, index_t height, rng& random) {
+        const index_t centre_x = random.integer(0, width - 1);
+        const index_t centre_y = random.integer(0, height - 1);
+        return clipped_box_at(target_share, centre_x, centre_y, width, height);
+    }
+
+    /// rand_bbox's box around a given centre: half sides floor(sqrt(1 - target_share) * side / 2),
+    /// clipped at the border (SaliencyMix centres it on the saliency peak).
+    [[nodiscard]] static box clipped_box_at(double target_share, index_t centre_x, index_t centre_y, index_t width,
+                                            index_t height) noexcept {
         const double side_ratio = std::sqrt(std::clamp(1.0 - target_share, 0.0, 1.0));
         const auto half_side = [side_ratio](index_t extent) {
             return static_cast<index_t>(std::floor(side_ratio * static_cast<double>(extent) / 2.0));
         };
         const index_t half_width = half_side(width);
         const index_t half_height = half_side(height);
-        const index_t centre_x = random.integer(0, width - 1);
-        const index_t centre_y = random.integer(0, height - 1);
         return clip({centre_x - half_width, centre_y - half_height, 2 * half_width, 2 * half_height}, width, height);
     }
 

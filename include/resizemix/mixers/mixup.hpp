@@ -27,9 +27,7 @@ struct mixup {
 
     float alpha = 1.0f;  ///< Beta(alpha, alpha) parameter, > 0
 
-    void validate() const {
-        if (!std::isfinite(alpha) || !(alpha > 0.0f)) detail::fail(name, "alpha must be finite and > 0, got ", alpha);
-    }
+    void validate() const { detail::check_alpha(name, alpha); }
 
     /// Mixes `source` into `target`, writing `out` (which may be the target itself); each may be an
     /// image_view or an owning image. Returns what it did.
