@@ -791,6 +791,7 @@ TEST_CASE("cli: --randaugment and --augment-order errors name the flag and write
     expect_failure(dir, mix_without_out("resizemix", data_file("chelsea.png"), rgba_path), "out.png",
                    {"--randaugment", "2", "9"}, 1,
                    "--randaugment needs gray or RGB images (1 or 3 channels), got 4 channels in the target");
+}
 
 TEST_CASE("cli: saliencymix and fmix give the library's bytes, box and lambda", "[cli]") {
     const scratch dir("baselines-mix");

@@ -705,6 +705,7 @@ TEST_CASE("cli batch: --randaugment, --augment-order and --repeat errors name th
     expect_batch_failure(dir, arguments + strings{"--randaugment", "2", "9"}, 1,
                          "--randaugment needs gray or RGB images (1 or 3 channels), got 4 channels in the images of --input-dir");
     (void)parse_report(run_cli(dir, arguments + strings{"--randaugment", "2", "9", "--channels", "3"}));
+}
 
 TEST_CASE("cli batch: saliencymix and fmix, one per sample, give mix_batch's bytes and labels", "[cli][batch]") {
     const scratch dir("saliencymix-fmix");
