@@ -128,8 +128,10 @@ nlohmann::ordered_json sample_records(const std::vector<std::string>& names, con
         entry["box"] = box_json(augmented ? record.info.paste_box : record.info.box);
         entry["source_box"] = box_json(record.info.source_box);
         if (!record.info.paste_box.empty()) entry["paste_box"] = box_json(record.info.paste_box);
-        const nlohmann::ordered_json augmentations = autoaugment_ops_json(record.info.augmentations);
-        if (!augmentations.empty()) entry["augmentations"] = augmentations;
+        // --randaugment lists every op with its sign and image; --autoaugment (never both) the mixed image's.
+        const nlohmann::ordered_json augmentations = augmented ? augmentations_json(record.info.augmentations)
+                                                               : autoaugment_ops_json(record.info.augmentations);
+        if (augmented || !augmentations.empty()) entry["augmentations"] = augmentations;
         if (record.info.method == "cutout") {
             auto& holes = entry["holes"] = nlohmann::ordered_json::array();
             for (const resizemix::applied_op& hole : record.info.augmentations)
@@ -142,7 +144,6 @@ nlohmann::ordered_json sample_records(const std::vector<std::string>& names, con
             const auto row = result.labels.row(static_cast<Eigen::Index>(k));
             for (Eigen::Index c = 0; c < row.size(); ++c) weights.push_back(float_for_json(row(c)));
         }
-        if (augmented) entry["augmentations"] = augmentations_json(record.info.augmentations);
         records.push_back(std::move(entry));
     }
     return records;
