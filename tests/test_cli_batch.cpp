@@ -11,6 +11,7 @@
 
 #include <stb_image.h>
 #include <stb_image_write.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -555,27 +556,75 @@ TEST_CASE("cli batch: --saliency contrast cuts every box around the partner's mo
     }
 }
 
-TEST_CASE("cli batch: SIGINT mid-run leaves neither the output nor the staging folder", "[cli][batch][errors]") {
-    const scratch dir("interrupt");
+/// 48 photos of 192 x 144: a batch run of them on one thread takes longer than 0.3 s.
+void make_slow_folder(const scratch& dir) {
     strings names;
     for (int i = 0; i < 48; ++i) names.push_back("img" + std::to_string(100 + i) + ".png");
     make_folder(dir, names, 192, 144);
+}
+
+const std::string with_default_sigint = "env --default-signal=INT ";
+
+/// Runs `command` in the background under sh, sends it SIGINT after 0.3 s, then once more after
+/// each of `more_after` (seconds, as sleep(1) reads them), and returns how it ended (128 + N:
+/// ended by signal N). A guard kills it after 10 s so that a process the signals failed to stop
+/// cannot hang the test. A shell starts background jobs with SIGINT ignored (and the CLI keeps an
+/// ignored signal ignored), so `command` begins with `with_default_sigint` unless that is the test.
+int interrupt(const std::string& command, const strings& more_after, const fs::path& status_file) {
+    std::string script = command + " & p=$!; (sleep 10; kill -KILL $p) >/dev/null 2>&1 & guard=$!; sleep 0.3; "
+                                   "kill -INT $p 2>/dev/null; ";
+    for (const auto& pause : more_after) script += "sleep " + pause + "; kill -INT $p 2>/dev/null; ";
+    script += "wait $p; echo $? >" + shell_quote(status_file.string()) + "; kill $guard 2>/dev/null";
+    const int raw = std::system(("sh -c " + shell_quote(script)).c_str());
+    REQUIRE(raw != -1);
+    return std::stoi(read_text(status_file));
+}
+
+TEST_CASE("cli batch: SIGINT mid-run leaves neither the output nor the staging folder", "[cli][batch][errors]") {
+    const scratch dir("interrupt");
+    make_slow_folder(dir);
     const auto before = dir.listing();
-    // timeout(1) sends SIGINT after 0.3 s; the run takes longer on one thread, so it is
-    // interrupted while reading, mixing or writing. Either way: all or nothing.
-    const std::string command = "timeout --preserve-status -s INT 0.3 " +
+    // The run takes longer than 0.3 s on one thread, so it is interrupted while reading, mixing or
+    // writing. The signal comes twice at once, as from timeout(1), which signals the child and then
+    // its process group: one event, not a request to stop without cleaning up.
+    const std::string command = with_default_sigint +
                                 command_line(batch_arguments(dir, "out", {"resizemix"}) + strings{"--threads", "1"}) +
                                 " >/dev/null 2>" + shell_quote(dir.path("capture/stderr")) + " </dev/null";
-    const int raw = std::system(command.c_str());
-    REQUIRE(raw != -1);
-    const int status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    const int status = interrupt(command, {"0"}, dir.root / "capture" / "status");
     if (status == 0) {
         WARN("the batch finished within 0.3 s; the interrupt was not exercised");
         CHECK(fs::exists(dir.root / "out" / "labels.json"));
         return;
     }
     CHECK(status == 128 + SIGINT);  // ended by the signal, as if it had not been caught
-    CHECK(dir.listing() == before);   // no out, no out.tmp-<pid>
+    const auto after = dir.listing();
+    CHECK(after == before);  // no out, no out.tmp-<pid>
+}
+
+TEST_CASE("cli batch: an ignored SIGINT stays ignored (nohup, a shell's background job)", "[cli][batch][errors]") {
+    const scratch dir("interrupt-ignored");
+    make_slow_folder(dir);
+    // Without with_default_sigint: sh starts the job with SIGINT ignored, so both signals are
+    // lost on it and the batch runs to the end.
+    const std::string command = command_line(batch_arguments(dir, "out", {"resizemix"}) + strings{"--threads", "1"}) +
+                                " >/dev/null 2>" + shell_quote(dir.path("capture/stderr")) + " </dev/null";
+    CHECK(interrupt(command, {"0"}, dir.root / "capture" / "status") == 0);
+    CHECK(fs::exists(dir.root / "out" / "labels.json"));
+}
+
+TEST_CASE("cli: SIGINT ends a run blocked on its input (a FIFO no one writes)", "[cli][errors]") {
+    const scratch dir("interrupt-blocked");
+    // Opening a FIFO that no one writes blocks; the signal makes open() fail with EINTR, and the
+    // CLI ends by the signal rather than report that failure or wait for a second signal.
+    const fs::path fifo = dir.root / "source.png";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const std::string command = with_default_sigint +
+                                command_line({"mix", "--method", "resizemix", "--source", fifo.string(), "--target",
+                                              data_file("coffee.png"), "--out", dir.path("out.png")}) +
+                                " >/dev/null 2>" + shell_quote(dir.path("capture/stderr")) + " </dev/null";
+    CHECK(interrupt(command, {}, dir.root / "capture" / "status") == 128 + SIGINT);  // not 137: the guard's SIGKILL
+    CHECK(read_text(dir.root / "capture" / "stderr").empty());
+    CHECK_FALSE(fs::exists(dir.root / "out.png"));
 }
 
 TEST_CASE("cli batch: --step and --rank give every batch and rank its own draws; the same values reproduce",

@@ -72,6 +72,11 @@ int main(int argc, char** argv) {
         return report(std::string(e.what()) + help_hint(), exit_bad_usage);
     }
 
+    // A signal may end the run through an error (a read that returned EINTR): the signal wins.
+    const auto report_error = [&](const std::string& message, int status) {
+        if (const int signal_number = resizemix_cli::noted_interrupt()) resizemix_cli::die_of(signal_number);
+        return report(message, status);
+    };
     try {
         const resizemix_cli::interrupt_scope interrupts;
         for (const auto& command : commands) {
@@ -80,15 +85,15 @@ int main(int argc, char** argv) {
     } catch (const resizemix_cli::interrupted& signal) {
         resizemix_cli::die_of(signal.signal_number);
     } catch (const resizemix_cli::usage_error& e) {
-        return report(std::string(e.what()) + help_hint(), exit_bad_usage);
+        return report_error(std::string(e.what()) + help_hint(), exit_bad_usage);
     } catch (const resizemix::error& e) {
-        return report(e.what(), exit_bad_value);
+        return report_error(e.what(), exit_bad_value);
     } catch (const resizemix_cli::file_error& e) {
-        return report(e.what(), exit_bad_value);
+        return report_error(e.what(), exit_bad_value);
     } catch (const std::bad_alloc&) {
-        return report("out of memory", exit_bad_value);
+        return report_error("out of memory", exit_bad_value);
     } catch (const std::exception& e) {
-        return report(e.what(), exit_bad_value);
+        return report_error(e.what(), exit_bad_value);
     }
     return 0;
 }

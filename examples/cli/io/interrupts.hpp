@@ -5,8 +5,15 @@
 // check_interrupt() (called between units of work and before every commit of
 // a staged_output) then throws `interrupted`, the stack unwinds (staged
 // outputs remove their temporary files and folders), and main() ends the
-// process by the same signal with die_of(). A second signal ends it at once.
+// process by the same signal with die_of(). A read or open blocked on a pipe
+// fails with EINTR at the signal, and main() ends by the noted signal rather
+// than report that failure (noted_interrupt()). A second signal a second or more
+// after the first ends the process at once (one sooner is the same event
+// delivered twice). A signal that was ignored when the scope began (nohup, a
+// shell's background job) stays ignored.
 #pragma once
+
+#include <signal.h>
 
 namespace resizemix_cli {
 
@@ -24,8 +31,11 @@ public:
     ~interrupt_scope();
 
 private:
-    void (*previous_[3])(int) = {};
+    struct sigaction previous_[3] = {};
 };
+
+/// The signal noted since the last scope began (also after it ended), else 0.
+int noted_interrupt();
 
 /// Throws `interrupted` if a signal was noted since the scope began.
 void check_interrupt();
