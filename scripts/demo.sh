@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 build_dir="${BUILD_DIR:-build}"
 scripts/install-deps.sh
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# The flags of scripts/test.sh, which shares the folder: neither rebuilds what the other built.
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG"
 cmake --build "$build_dir" -j "${JOBS:-$(nproc)}" --target resizemix_cli
 
 mkdir -p out
