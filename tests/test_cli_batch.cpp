@@ -597,8 +597,7 @@ TEST_CASE("cli batch: SIGINT mid-run leaves neither the output nor the staging f
         return;
     }
     CHECK(status == 128 + SIGINT);  // ended by the signal, as if it had not been caught
-    const auto after = dir.listing();
-    CHECK(after == before);  // no out, no out.tmp-<pid>
+    CHECK(dir.listing() == before);  // no out, no out.tmp-<pid>
 }
 
 TEST_CASE("cli batch: an ignored SIGINT stays ignored (nohup, a shell's background job)", "[cli][batch][errors]") {

@@ -38,6 +38,8 @@ extern "C" void note_signal(int signal_number) {
     // group, a shell may signal the whole job. Only a signal a second or more after the first is
     // someone asking again; it ends the process at once.
     if (monotonic_ms() - noted_at_ms < 1000) return;
+    // Not die_of(): this signal is blocked while its handler runs, so die_of's _Exit would win;
+    // raised now, it is delivered (and ends the process by the signal) as the handler returns.
     std::signal(signal_number, SIG_DFL);
     std::raise(signal_number);
 }
